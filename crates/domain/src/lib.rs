@@ -1,0 +1,19 @@
+//! Folio's domain: entities, value types, the ports that storage adapters implement, and
+//! the services that use them. Nothing here knows about HTTP or a particular database.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod health;
+pub mod limits;
+pub mod page;
+pub mod passwords;
+pub mod sessions;
+pub mod users;
+
+/// Conformance suites for the ports, run by every adapter's tests.
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::{DomainError, FieldError};
+pub use page::{Page, PageRequest};

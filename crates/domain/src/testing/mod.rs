@@ -1,0 +1,113 @@
+//! Conformance suites: each port's behaviour, written once as generic async functions and
+//! instantiated for every adapter with a macro that emits one `#[tokio::test]` per case, so
+//! a failure names the adapter's test module and the behaviour.
+//!
+//! ```ignore
+//! folio_domain::user_repository_tests!(async { (Arc::new(MyRepo::new().await) as Arc<dyn UserRepository>, ()) });
+//! ```
+
+pub mod limits;
+pub mod sessions;
+pub mod users;
+
+/// Emits `#[tokio::test] async fn case()` for each case of `suite`, each with a fresh
+/// subject from `make`: an expression producing a future of `(Arc<dyn Port>, guard)`, where
+/// the guard (a temporary database, say) is kept until the test ends.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($suite:ident, $make:expr, [$($case:ident),* $(,)?]) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let (subject, _guard) = $make.await;
+                $crate::testing::$suite::$case(subject).await;
+            }
+        )*
+    };
+}
+
+#[macro_export]
+macro_rules! user_repository_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            users,
+            $make,
+            [
+                an_inserted_user_reads_back_by_id_and_email,
+                a_taken_email_is_a_conflict,
+                update_replaces_every_field,
+                updating_a_missing_user_is_not_found,
+                updating_to_a_taken_email_is_a_conflict,
+                delete_says_whether_a_user_was_deleted,
+                list_pages_in_creation_order_with_totals,
+                active_admins_are_counted,
+            ]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! session_store_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            sessions,
+            $make,
+            [
+                a_created_session_reads_back,
+                an_unknown_session_is_none,
+                a_session_expires_after_its_ttl,
+                touch_restarts_the_ttl_and_saves_the_session,
+                touch_does_not_resurrect_a_deleted_session,
+                delete_ends_a_session,
+                ending_a_users_sessions_keeps_the_one_asked_for,
+            ]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! rate_limiter_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            limits,
+            $make,
+            [
+                allows_the_limit_then_denies_with_retry_after,
+                keys_are_counted_apart,
+                peek_does_not_count,
+                reset_forgets_a_key,
+                the_window_expires,
+                concurrent_callers_never_exceed_the_limit,
+            ]
+        );
+    };
+}
+
+/// A user with a unique email, for tests.
+pub fn sample_user(id: u64, email: &str, role: crate::users::Role) -> crate::users::User {
+    use crate::users::{Email, User, UserId, UserName, UserStatus};
+    let now = crate::clock::now();
+    User {
+        id: UserId(folio_id::Snowflake::from_u64(id)),
+        name: UserName::parse("Test User").expect("valid name"),
+        email: Email::parse(email).expect("valid email"),
+        password_hash: folio_crypto::PasswordHash::parse(
+            "$argon2id$v=19$m=19456,t=2,p=1$KH1RfrTqBxqceIm38mgtIw$QRHgo4Nun9PRhDyhwEQPpiJG/u8TEYxvINNCW0mZ4Bo",
+        )
+        .expect("valid hash"),
+        role,
+        status: UserStatus::Active,
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// A unique-per-call suffix, so suites sharing one database never collide.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{prefix}{nanos:x}{n}")
+}
