@@ -1,0 +1,17 @@
+//! SeaORM adapters for Folio's repository ports: PostgreSQL, and SQLite as the embedded
+//! default. The same code serves both; where their SQL differs, the difference is local.
+
+mod connection;
+mod errors;
+mod health;
+mod ids;
+mod users;
+
+/// Fresh databases for tests: a temporary SQLite file, or a PostgreSQL database of its own.
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connection::{connect, migrate, Backend, PoolOptions, SqlError};
+pub use health::SqlHealth;
+pub use sea_orm::DatabaseConnection;
+pub use users::SqlUserRepository;

@@ -1,0 +1,26 @@
+//! Every repository port's conformance suite, on SQLite and on PostgreSQL (a database of
+//! its own per test, dropped when the test ends).
+
+use std::sync::Arc;
+
+use folio_domain::users::UserRepository;
+use folio_storage_sql::testing;
+use folio_storage_sql::SqlUserRepository;
+
+mod sqlite {
+    use super::*;
+
+    folio_domain::user_repository_tests!(async {
+        let db = testing::sqlite().await;
+        (Arc::new(SqlUserRepository::new(db.db.clone())) as Arc<dyn UserRepository>, db)
+    });
+}
+
+mod postgres {
+    use super::*;
+
+    folio_domain::user_repository_tests!(async {
+        let db = testing::postgres().await;
+        (Arc::new(SqlUserRepository::new(db.db.clone())) as Arc<dyn UserRepository>, db)
+    });
+}

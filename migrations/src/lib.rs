@@ -1,0 +1,19 @@
+//! Folio's SQL schema as SeaORM migrations, applied by `folio migrate` (and at start-up on
+//! the embedded default). One file per migration; never edit one that has shipped.
+
+// SeaORM's migration trait is declared with an elided `SchemaManager` lifetime.
+#![allow(elided_lifetimes_in_paths)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20250101_000001_users;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20250101_000001_users::Migration)]
+    }
+}
