@@ -1,0 +1,8 @@
+//! Single-node adapters for Folio's ports: what the embedded default runs on when no Redis
+//! or S3 is configured. State lives in this process, so these suit one instance only.
+
+mod limits;
+mod sessions;
+
+pub use limits::InProcessRateLimiter;
+pub use sessions::InProcessSessionStore;

@@ -1,0 +1,19 @@
+//! Redis adapters for Folio's ports: what several `folio` instances behind one load balancer
+//! share, so that a session, a rate-limit counter or a health answer is the same whichever
+//! instance serves the request.
+//!
+//! Every key starts with the configured prefix (`folio:` by default), so Folio can share a
+//! Redis database with other applications. Standalone Redis only: scripts name keys that
+//! live in different hash slots, which Redis Cluster refuses.
+
+mod error;
+mod health;
+mod limits;
+mod pool;
+mod sessions;
+
+pub use error::RedisError;
+pub use health::RedisHealth;
+pub use limits::RedisRateLimiter;
+pub use pool::{connect, url_from_parts, RedisConfig, RedisPool};
+pub use sessions::RedisSessionStore;
