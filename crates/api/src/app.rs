@@ -1,0 +1,63 @@
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App};
+use ipnet::IpNet;
+
+use crate::auth::csrf::{self, AllowedOrigins};
+use crate::http::rate_limit::{self, RateLimitTiers};
+use crate::http::{json::JsonLimit, problem, request_context};
+use crate::{auth, docs, health, users, AppState};
+
+/// HTTP settings the binary reads from configuration.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Peers whose `X-Request-Id` / `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Largest JSON body accepted, in bytes.
+    pub json_limit: usize,
+    /// Browser origins (`https://example.com`) allowed to send state-changing requests
+    /// besides the server's own.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { trusted_proxies: Vec::new(), json_limit: 1024 * 1024, allowed_origins: Vec::new() }
+    }
+}
+
+/// The whole application: every route, with the middleware every response goes through.
+pub fn build_app(
+    state: AppState,
+    config: ApiConfig,
+    limits: RateLimitTiers,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::Data::new(request_context::TrustedProxies(config.trusted_proxies)))
+        .app_data(web::Data::new(AllowedOrigins(config.allowed_origins)))
+        .app_data(web::Data::new(limits))
+        .app_data(JsonLimit(config.json_limit))
+        .configure(health::routes)
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(csrf::middleware))
+                .wrap(from_fn(rate_limit::middleware))
+                .configure(docs::routes)
+                .configure(auth::routes::routes)
+                .configure(users::routes::routes),
+        )
+        .default_service(web::to(problem::not_found))
+        .wrap(Compress::default())
+        // Outermost: every response, including errors raised by other middleware, passes here.
+        .wrap(from_fn(request_context::middleware))
+}
