@@ -1,0 +1,105 @@
+use clap::{Parser, Subcommand};
+
+/// Folio: a backend for portfolio and content sites.
+#[derive(Debug, Parser)]
+#[command(name = "folio", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Apply or inspect database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Generate secrets.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Create the first admin from FOLIO_ADMIN_EMAIL / FOLIO_ADMIN_PASSWORD (idempotent).
+    Seed,
+    /// Manage users.
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Create a user; without --password-stdin a password is generated and printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin or editor.
+        #[arg(long, default_value = "editor")]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List {
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 100)]
+        per_page: u32,
+    },
+    /// Change a user's role (admin or editor).
+    SetRole { user: String, role: String },
+    /// Ban a user: they cannot sign in, and their sessions stop working at once.
+    Ban { user: String },
+    /// Lift a ban (the user becomes active).
+    Unban { user: String },
+    /// Set a new password and end every session of the user.
+    ResetPassword {
+        user: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the last `steps` migrations.
+    Down {
+        #[arg(short = 'n', long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again.
+    Fresh {
+        /// Required: this deletes all data.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the effective configuration (secrets redacted); exit 1 when invalid.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Print a new ECIES key pair and cookie secret as `.env` lines.
+    Generate,
+}

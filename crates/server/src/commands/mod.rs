@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod config;
+pub mod keys;
+pub mod migrate;
+pub mod serve;
+pub mod users;

@@ -1,0 +1,97 @@
+use actix_web::HttpServer;
+use anyhow::Context;
+use folio_api::{build_app, ApiConfig, AppState, RateLimitTiers, SessionCookie};
+use folio_domain::limits::Quota;
+use metrics_exporter_prometheus::PrometheusBuilder;
+use secrecy::ExposeSecret;
+
+use crate::settings::Settings;
+use crate::{secrets, wiring};
+
+/// `folio serve`: wire the adapters, serve until SIGTERM or SIGINT, then drain.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let secrets = secrets::resolve(&settings).map_err(anyhow::Error::msg)?;
+    let services = wiring::build(&settings).await?;
+
+    let metrics = if settings.metrics_enabled {
+        Some(PrometheusBuilder::new().install_recorder().context("installing the metrics recorder")?)
+    } else {
+        None
+    };
+    let state = AppState {
+        health: services.health.clone(),
+        auth: services.auth.clone(),
+        users: services.users.clone(),
+        session_cookie: SessionCookie::new(
+            settings.sessions.cookie_name.clone(),
+            secrets.cookie_secret.expose_secret().as_bytes(),
+            settings.sessions.cookie_secure,
+            settings.sessions.absolute_ttl,
+        ),
+        open_registration: settings.auth.open_registration,
+        metrics,
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    let api_config = ApiConfig {
+        trusted_proxies: settings.http.trusted_proxies.clone(),
+        json_limit: settings.http.json_limit,
+        allowed_origins: settings.auth.allowed_origins.clone(),
+    };
+
+    let throttle = &settings.throttle;
+    let limits = RateLimitTiers {
+        limiter: services.limiter.clone(),
+        tiers: vec![
+            ("default", Quota { limit: throttle.default_limit, window: throttle.default_window }),
+            ("short", Quota { limit: throttle.short_limit, window: throttle.short_window }),
+        ],
+    };
+
+    let mut server = HttpServer::new(move || build_app(state.clone(), api_config.clone(), limits.clone()))
+        // Signals are handled below so that SIGINT drains like SIGTERM (actix forces it).
+        .disable_signals()
+        .shutdown_timeout(settings.http.shutdown_grace.as_secs());
+    if let Some(workers) = settings.http.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind((settings.http.host, settings.http.port))
+        .with_context(|| format!("cannot listen on {}:{}", settings.http.host, settings.http.port))?;
+    for addr in server.addrs() {
+        tracing::info!(addr = %addr, version = env!("CARGO_PKG_VERSION"), "listening");
+    }
+    let server = server.run();
+    let handle = server.handle();
+    let grace = settings.http.shutdown_grace;
+    tokio::spawn(async move {
+        let signal = shutdown_signal().await;
+        tracing::info!(signal, grace_secs = grace.as_secs(), "shutting down: draining in-flight requests");
+        handle.stop(true).await;
+    });
+    server.await.context("HTTP server")?;
+    services.db.close().await.context("closing the database pool")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
+}

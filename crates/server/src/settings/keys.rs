@@ -1,0 +1,102 @@
+//! Every configuration variable Folio reads, with whether it is a secret. `config check`
+//! prints them in this order, and a test keeps `.env.sample` in step with this list.
+
+/// (name, secret, what it is)
+pub const KEYS: &[(&str, bool, &str)] = &[
+    ("APP_ENV", false, "development, production or test"),
+    ("APP_HOST", false, "address to listen on"),
+    ("APP_PORT", false, "port to listen on (0 picks a free one)"),
+    ("LOG_LEVEL", false, "trace, debug, info, warn or error"),
+    ("LOG_FORMAT", false, "json or pretty"),
+    ("RUST_LOG", false, "tracing directives; override LOG_LEVEL"),
+    ("DATA_DIR", false, "directory of the embedded default's files"),
+    ("HTTP_WORKERS", false, "HTTP worker threads; 0 = one per core"),
+    ("HTTP_JSON_LIMIT", false, "largest JSON body in bytes"),
+    ("HTTP_SHUTDOWN_GRACE_SECS", false, "seconds in-flight requests get at shutdown"),
+    ("TRUSTED_PROXIES", false, "CIDRs whose forwarding headers are believed"),
+    ("DATABASE_URL", true, "sqlite:…, postgres://… or mongodb://…"),
+    ("POSTGRE_HOST", false, "PostgreSQL host (used when DATABASE_URL is unset)"),
+    ("POSTGRE_PORT", false, "PostgreSQL port"),
+    ("POSTGRE_USER", false, "PostgreSQL user"),
+    ("POSTGRE_PASSWORD", true, "PostgreSQL password"),
+    ("POSTGRE_NAME", false, "PostgreSQL database name"),
+    ("MONGO_URI", true, "MongoDB connection string (used when DATABASE_URL is unset)"),
+    ("DATABASE_AUTO_MIGRATE", false, "apply pending migrations at start"),
+    ("DATABASE_MAX_CONNECTIONS", false, "database pool size"),
+    ("DATABASE_CONNECT_TIMEOUT_MS", false, "database connect timeout"),
+    ("DATABASE_ACQUIRE_TIMEOUT_MS", false, "wait for a pooled connection"),
+    ("COOKIE_SECRET", true, "key that signs session cookies (at least 32 bytes)"),
+    ("ECIES_PRIVATE_KEY", true, "secp256k1 private key, 64 hex characters"),
+    ("ECIES_PUBLIC_KEY", false, "secp256k1 public key, hex (compressed or not)"),
+    ("SNOWFLAKE_EPOCH", false, "ID epoch: RFC 3339 time or Unix milliseconds"),
+    ("SNOWFLAKE_LAYOUT", false, "snowflake or sonyflake"),
+    ("SNOWFLAKE_WORKER_ID", false, "worker id, 0-31"),
+    ("SNOWFLAKE_PROCESS_ID", false, "process id, 0-31"),
+    ("THROTTLE_TTL", false, "default rate-limit window in milliseconds"),
+    ("THROTTLE_LIMIT", false, "requests per default window"),
+    ("SHORT_THROTTLE_TTL", false, "short rate-limit window in milliseconds"),
+    ("SHORT_THROTTLE_LIMIT", false, "requests per short window"),
+    ("REDIS_URL", true, "redis://[:password@]host:port/db; sessions go to Redis when set"),
+    ("REDIS_HOST", false, "Redis host (used when REDIS_URL is unset)"),
+    ("REDIS_PORT", false, "Redis port"),
+    ("REDIS_PASSWORD", true, "Redis password"),
+    ("REDIS_DB", false, "Redis database number"),
+    ("REDIS_KEY_PREFIX", false, "prefix of every Redis key Folio writes"),
+    ("REDIS_POOL_SIZE", false, "Redis connections per instance"),
+    ("REDIS_TIMEOUT_MS", false, "Redis connect and command timeout"),
+    ("SESSION_COOKIE_NAME", false, "name of the session cookie"),
+    ("SESSION_IDLE_TTL_SECS", false, "a session unused this long expires"),
+    ("SESSION_ABSOLUTE_TTL_SECS", false, "a session expires this long after sign-in"),
+    ("SESSION_TOUCH_INTERVAL_SECS", false, "how often a session's idle TTL is extended"),
+    ("COOKIE_SECURE", false, "mark the session cookie Secure (default: true in production)"),
+    ("CORS_ORIGINS", false, "browser origins allowed to call the API, comma-separated"),
+    ("AUTH_OPEN_REGISTRATION", false, "anyone may register as an editor"),
+    ("AUTH_LOGIN_ACCOUNT_LIMIT", false, "failed logins per account per window"),
+    ("AUTH_LOGIN_ACCOUNT_WINDOW_SECS", false, "window of the per-account login limit"),
+    ("AUTH_LOGIN_CLIENT_LIMIT", false, "failed logins per client address per window"),
+    ("AUTH_LOGIN_CLIENT_WINDOW_SECS", false, "window of the per-client login limit"),
+    ("ARGON2_MEMORY_KIB", false, "argon2id memory cost"),
+    ("ARGON2_ITERATIONS", false, "argon2id time cost"),
+    ("ARGON2_PARALLELISM", false, "argon2id lanes"),
+    ("PASSWORD_HASH_CONCURRENCY", false, "password hashes at once; 0 = one per core"),
+    ("FOLIO_ADMIN_EMAIL", false, "email of the first admin, for `folio seed`"),
+    ("FOLIO_ADMIN_PASSWORD", true, "its password; generated and printed once when unset"),
+    ("FOLIO_ADMIN_NAME", false, "its display name"),
+    ("HEALTH_TIMEOUT_MS", false, "deadline of each health check"),
+    ("METRICS_ENABLED", false, "serve /metrics"),
+];
+
+pub fn is_secret(key: &str) -> bool {
+    KEYS.iter().any(|(name, secret, _)| *name == key && *secret)
+}
+
+/// A value safe to print: secrets are replaced, and a URL keeps everything but its password.
+pub fn redact(key: &str, raw: &str) -> String {
+    if !is_secret(key) {
+        return raw.to_owned();
+    }
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.has_host() || url.scheme() == "sqlite" => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("*****"));
+            }
+            url.to_string()
+        }
+        _ => "<redacted>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_keep_everything_but_the_password() {
+        assert_eq!(
+            redact("DATABASE_URL", "postgres://folio:hunter2@db:5432/folio"),
+            "postgres://folio:*****@db:5432/folio"
+        );
+        assert_eq!(redact("COOKIE_SECRET", "abc"), "<redacted>");
+        assert_eq!(redact("APP_PORT", "3000"), "3000");
+    }
+}

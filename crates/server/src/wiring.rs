@@ -1,0 +1,106 @@
+//! The only place that picks adapters: from `Settings` to ports and services.
+
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use folio_crypto::{Argon2Params, PasswordHasher};
+use folio_domain::auth::{AuthService, LoginLimits};
+use folio_domain::health::{HealthCheck, HealthService};
+use folio_domain::limits::{Quota, RateLimiter};
+use folio_domain::passwords::PasswordWorker;
+use folio_domain::sessions::{SessionPolicy, SessionStore};
+use folio_domain::users::{UserRepository, UserService};
+use folio_storage_local::{InProcessRateLimiter, InProcessSessionStore};
+use folio_storage_sql::{DatabaseConnection, PoolOptions, SqlHealth, SqlUserRepository};
+use secrecy::ExposeSecret;
+
+use crate::settings::{DatabaseKind, Settings};
+
+/// The connected SQL database (SQLite or PostgreSQL).
+pub async fn connect_sql(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let database = &settings.database;
+    if matches!(database.kind, DatabaseKind::Mongo) {
+        bail!("MongoDB (DATABASE_URL=mongodb://… or MONGO_URI) is not supported by this build yet; use sqlite: or postgres://");
+    }
+    let pool = PoolOptions {
+        max_connections: database.max_connections,
+        connect_timeout: database.connect_timeout,
+        acquire_timeout: database.acquire_timeout,
+    };
+    folio_storage_sql::connect(database.url.expose_secret(), &pool)
+        .await
+        .with_context(|| format!("database {:?}", database.kind))
+}
+
+/// Every service, wired to the adapters the settings name.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    /// Counts requests and failed logins (in process; shared limits come with Redis).
+    pub limiter: Arc<dyn RateLimiter>,
+    pub auth: AuthService,
+    pub users: UserService,
+    pub health: HealthService,
+}
+
+pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
+    let db = connect_sql(settings).await?;
+    if settings.database.auto_migrate {
+        folio_storage_sql::migrate(&db).await?;
+    }
+    let mut checks: Vec<Arc<dyn HealthCheck>> = vec![Arc::new(SqlHealth::new(db.clone()))];
+
+    let sessions: Arc<dyn SessionStore> = match &settings.redis {
+        Some(redis) => {
+            let pool = folio_storage_redis::connect(folio_storage_redis::RedisConfig {
+                url: redis.url.expose_secret().to_owned(),
+                key_prefix: redis.key_prefix.clone(),
+                pool_size: redis.pool_size,
+                timeout: redis.timeout,
+            })
+            .await
+            .context("Redis")?;
+            checks.push(Arc::new(folio_storage_redis::RedisHealth::new(pool.clone(), true)));
+            Arc::new(folio_storage_redis::RedisSessionStore::new(pool))
+        }
+        None => Arc::new(InProcessSessionStore::new()),
+    };
+    // Login limits stay in-process until the shared limiter lands; see the README.
+    let limiter: Arc<dyn RateLimiter> = Arc::new(InProcessRateLimiter::new());
+
+    let auth_settings = &settings.auth;
+    let params = Argon2Params::new(
+        auth_settings.argon2_memory_kib,
+        auth_settings.argon2_iterations,
+        auth_settings.argon2_parallelism,
+    )
+    .context("argon2 parameters (ARGON2_*)")?;
+    let hasher = PasswordHasher::new(params).context("argon2 parameters (ARGON2_*)")?;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let passwords = PasswordWorker::new(hasher, auth_settings.hash_concurrency.unwrap_or(cores));
+
+    let ids = folio_id::build_generator(
+        settings.ids.layout,
+        settings.ids.epoch,
+        settings.ids.worker_id,
+        settings.ids.process_id,
+    )
+    .context("ID generator (SNOWFLAKE_*)")?;
+    let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(db.clone()));
+    let policy = SessionPolicy {
+        idle_ttl: settings.sessions.idle_ttl,
+        absolute_ttl: settings.sessions.absolute_ttl,
+        touch_interval: settings.sessions.touch_interval,
+    };
+    let limits = LoginLimits {
+        per_account: Quota { limit: auth_settings.account_limit, window: auth_settings.account_window },
+        per_client: Quota { limit: auth_settings.client_limit, window: auth_settings.client_window },
+    };
+    Ok(Services {
+        auth: AuthService::new(users.clone(), sessions.clone(), passwords.clone(), limiter.clone(), policy, limits),
+        limiter,
+        users: UserService::new(users, sessions, passwords, ids),
+        health: HealthService::new(checks, settings.health_timeout),
+        db,
+    })
+}

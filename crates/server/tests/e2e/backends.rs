@@ -1,0 +1,68 @@
+//! The same flows on PostgreSQL and with sessions in Redis.
+
+use serde_json::Value;
+
+use crate::support::{new_client, session_cookie, session_status, TestApp};
+
+fn redis_url() -> String {
+    std::env::var("FOLIO_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+#[tokio::test]
+async fn users_and_sessions_work_on_postgresql() {
+    let db = folio_storage_sql::testing::postgres().await;
+    let app = TestApp::spawn_with(&[("DATABASE_URL", db.url.as_str())]).await;
+    let health: Value = app.get("/health").await.json().await.expect("json");
+    assert_eq!(health["status"], "up");
+    let (_, admin) = app.login_as("admin").await;
+    let (editor, _) = app.login_as("editor").await;
+    let users: Value = admin.get(app.url("/api/v1/users")).send().await.expect("request").json().await.expect("json");
+    assert_eq!(users["total"], 2);
+    assert!(users["items"].as_array().is_some_and(|items| items.iter().any(|u| u["email"] == editor.email.as_str())));
+}
+
+#[tokio::test]
+async fn sessions_in_redis_survive_a_restart_of_the_server() {
+    let prefix = format!("folio-e2e-{}-{}:", std::process::id(), nanos());
+    let env = [("REDIS_URL", redis_url()), ("REDIS_KEY_PREFIX", prefix)];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = TestApp::spawn_with(&env).await;
+    let health: Value = app.get("/health").await.json().await.expect("json");
+    assert!(
+        health["checks"].as_array().is_some_and(|c| c.iter().any(|c| c["name"] == "redis" && c["status"] == "up")),
+        "{health}"
+    );
+    let user = app.create_user("editor").await;
+    let cookie = session_cookie(&app.login(&new_client(), &user).await);
+    assert_eq!(session_status(&app, &cookie).await, 200);
+
+    // A new process on the same data and the same Redis still knows the session; with
+    // in-process sessions it would be gone.
+    let data_dir = app.stop();
+    let app = TestApp::spawn_in(data_dir, &env).await;
+    assert_eq!(session_status(&app, &cookie).await, 200);
+
+    // And logging out on the new process ends it in Redis.
+    let logout = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/logout"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(logout.status(), 204);
+    assert_eq!(session_status(&app, &cookie).await, 401);
+}
+
+#[tokio::test]
+async fn without_redis_sessions_end_with_the_process() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("editor").await;
+    let cookie = session_cookie(&app.login(&new_client(), &user).await);
+    let data_dir = app.stop();
+    let app = TestApp::spawn_in(data_dir, &[]).await;
+    assert_eq!(session_status(&app, &cookie).await, 401);
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests: the real `folio` binary, started on port 0 from an empty data directory.
+
+mod auth;
+mod backends;
+mod config_cli;
+mod health;
+mod http_errors;
+mod interop;
+mod seed;
+mod shutdown;
+mod support;
