@@ -1,0 +1,55 @@
+# Starts the services the tests talk to, installing them on a bare machine.
+# Sourced by scripts/test and scripts/bench. Every function is idempotent.
+
+FOLIO_CACHE="${FOLIO_CACHE:-$HOME/.cache/folio}"
+mkdir -p "$FOLIO_CACHE"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    log "apt-get is not available to install: $*"
+    return 1
+  fi
+  if [ ! -f "$FOLIO_CACHE/.apt-updated" ]; then
+    apt-get update -qq >/dev/null && touch "$FOLIO_CACHE/.apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+wait_for() { # description, tries, command...
+  local what=$1 tries=$2
+  shift 2
+  for _ in $(seq "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  log "$what did not come up"
+  return 1
+}
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
+  if ! command -v pg_ctlcluster >/dev/null; then
+    log "installing PostgreSQL"
+    apt_install postgresql
+    local conf
+    conf=$(ls -d /etc/postgresql/*/main | head -1)
+    # Trust auth on loopback, as on the CI machines.
+    sed -i 's/^\(host.*127.0.0.1\/32\s*\)\S*$/\1trust/; s/^\(host.*::1\/128\s*\)\S*$/\1trust/' "$conf/pg_hba.conf"
+  fi
+  log "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  wait_for PostgreSQL 60 pg_isready -q -h 127.0.0.1 -p 5432
+}
+
+ensure_redis() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then return 0; fi
+  if ! command -v redis-server >/dev/null; then
+    log "installing Redis"
+    apt_install redis-server
+  fi
+  log "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  wait_for Redis 60 sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'
+}
