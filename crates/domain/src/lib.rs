@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 pub mod health;
 pub mod limits;
+pub mod objects;
 pub mod page;
 pub mod passwords;
 pub mod sessions;

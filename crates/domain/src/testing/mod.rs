@@ -7,6 +7,7 @@
 //! ```
 
 pub mod limits;
+pub mod objects;
 pub mod sessions;
 pub mod users;
 
@@ -62,6 +63,22 @@ macro_rules! session_store_tests {
                 ending_a_users_sessions_keeps_the_one_asked_for,
             ]
         );
+    };
+}
+
+#[macro_export]
+macro_rules! object_store_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(objects, $make, [
+            a_stored_object_reads_back_with_its_metadata,
+            a_missing_object_is_none,
+            put_replaces_an_object,
+            ranges_serve_the_bytes_asked_for,
+            delete_removes_and_is_idempotent,
+            a_large_object_streams_through_intact,
+            a_failed_upload_stores_nothing,
+            list_finds_objects_by_prefix,
+        ]);
     };
 }
 
