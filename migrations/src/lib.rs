@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20250101_000001_users;
+mod m20250102_000001_media;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -14,6 +15,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20250101_000001_users::Migration)]
+        vec![Box::new(m20250101_000001_users::Migration), Box::new(m20250102_000001_media::Migration)]
     }
 }

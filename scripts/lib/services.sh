@@ -53,3 +53,29 @@ ensure_redis() {
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
   wait_for Redis 60 sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'
 }
+
+ensure_s3() {
+  if (: </dev/tcp/127.0.0.1/9014) 2>/dev/null; then return 0; fi
+  local bin="$FOLIO_CACHE/s3s-fs/bin/s3s-fs"
+  if [ ! -x "$bin" ]; then
+    if command -v s3s-fs >/dev/null; then
+      bin=$(command -v s3s-fs)
+    else
+      # 0.14.1 is the newest s3s-fs that builds on our toolchain; a private target dir keeps
+      # its build out of the workspace's (and its lock).
+      log "installing s3s-fs (compiles for a few minutes, once)"
+      env -u CARGO_TARGET_DIR cargo install --quiet --locked --root "$FOLIO_CACHE/s3s-fs" \
+        s3s-fs --version 0.14.1 --features binary
+    fi
+  fi
+  local data="$FOLIO_CACHE/s3s-fs-data"
+  # Scratch data: start clean (s3s-fs leaves a metadata file behind for every object deleted).
+  # A bucket is a directory under the data dir.
+  rm -rf "$data"
+  mkdir -p "$data/folio-test"
+  log "starting s3s-fs"
+  nohup "$bin" --host 127.0.0.1 --port 9014 \
+    --access-key folio-test-key --secret-key folio-test-secret \
+    "$data" >>"$FOLIO_CACHE/s3s-fs.log" 2>&1 &
+  wait_for s3s-fs 60 bash -c ': </dev/tcp/127.0.0.1/9014'
+}

@@ -7,6 +7,7 @@ mod auth;
 mod docs;
 mod health;
 mod http;
+mod media;
 mod state;
 mod users;
 

@@ -1,5 +1,6 @@
 use folio_domain::auth::AuthService;
 use folio_domain::health::HealthService;
+use folio_domain::media::MediaService;
 use folio_domain::users::UserService;
 use metrics_exporter_prometheus::PrometheusHandle;
 
@@ -11,6 +12,7 @@ pub struct AppState {
     pub health: HealthService,
     pub auth: AuthService,
     pub users: UserService,
+    pub media: MediaService,
     pub session_cookie: SessionCookie,
     /// `AUTH_OPEN_REGISTRATION`: anyone may register (as an editor).
     pub open_registration: bool,

@@ -38,6 +38,12 @@ pub enum DomainError {
     AccountDisabled { status: &'static str },
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A body larger than its limit (bytes).
+    #[error("larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// Content of a type that is not accepted here (what was detected).
+    #[error("unsupported content type {0}")]
+    UnsupportedType(String),
     #[error("too many requests")]
     RateLimited { retry_after: Duration },
     #[error("{dependency} is unavailable")]

@@ -6,11 +6,13 @@ pub mod clock;
 pub mod error;
 pub mod health;
 pub mod limits;
+pub mod media;
 pub mod objects;
 pub mod page;
 pub mod passwords;
 pub mod sessions;
 pub mod users;
+pub mod values;
 
 /// Conformance suites for the ports, run by every adapter's tests.
 #[cfg(feature = "testing")]

@@ -7,11 +7,14 @@ use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
 use folio_domain::health::{HealthCheck, HealthService};
 use folio_domain::limits::{Quota, RateLimiter};
+use folio_domain::media::{MediaService, MediaSettings};
+use folio_domain::objects::ObjectStore;
 use folio_domain::passwords::PasswordWorker;
 use folio_domain::sessions::{SessionPolicy, SessionStore};
 use folio_domain::users::{UserRepository, UserService};
-use folio_storage_local::{InProcessRateLimiter, InProcessSessionStore};
-use folio_storage_sql::{DatabaseConnection, PoolOptions, SqlHealth, SqlUserRepository};
+use folio_storage_local::{DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessSessionStore};
+use folio_storage_s3::{S3Config, S3Health, S3ObjectStore};
+use folio_storage_sql::{DatabaseConnection, PoolOptions, SqlHealth, SqlMediaRepository, SqlUserRepository};
 use secrecy::ExposeSecret;
 
 use crate::settings::{DatabaseKind, Settings};
@@ -40,7 +43,46 @@ pub struct Services {
     pub limiter: Arc<dyn RateLimiter>,
     pub auth: AuthService,
     pub users: UserService,
+    pub media: MediaService,
     pub health: HealthService,
+}
+
+/// The object store the settings name, with its health check.
+fn object_store(settings: &Settings) -> anyhow::Result<(Arc<dyn ObjectStore>, Arc<dyn HealthCheck>)> {
+    let objects = &settings.objects;
+    match &objects.s3 {
+        Some(s3) => {
+            let mut config = S3Config::new(
+                s3.bucket.clone(),
+                s3.region.clone(),
+                s3.access_key_id.clone(),
+                s3.secret_access_key.clone(),
+            );
+            config.endpoint = s3.endpoint.clone();
+            config.kms_key_arn = s3.kms_key_arn.clone();
+            config.cdn_domain = objects.cdn_domain.clone();
+            let store = S3ObjectStore::new(config).map_err(|e| {
+                let variable = match e.field() {
+                    "bucket" => "S3_BUCKET_NAME",
+                    "region" => "S3_REGION",
+                    "access_key_id" => "S3_ACCESS_KEY_ID",
+                    "secret_access_key" => "S3_SECRET_ACCESS_KEY",
+                    "endpoint" => "S3_ENDPOINT",
+                    "kms_key_arn" => "S3_KMS_KEY_ARN",
+                    "cdn_domain" => "CLOUDFRONT_DOMAIN",
+                    _ => "S3_*",
+                };
+                anyhow::anyhow!("{e} (set by {variable})")
+            })?;
+            let health: Arc<dyn HealthCheck> = Arc::new(S3Health::new(&store, true));
+            Ok((Arc::new(store), health))
+        }
+        None => {
+            let root = settings.data_dir.join("objects");
+            let store = DiskObjectStore::new(root.clone()).context("the object directory")?;
+            Ok((Arc::new(store), Arc::new(DiskHealth::new(root))))
+        }
+    }
 }
 
 pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
@@ -86,6 +128,21 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         settings.ids.process_id,
     )
     .context("ID generator (SNOWFLAKE_*)")?;
+    let (store, store_health) = object_store(settings)?;
+    checks.push(store_health);
+    let media = MediaService::new(
+        Arc::new(SqlMediaRepository::new(db.clone())),
+        store,
+        ids.clone(),
+        MediaSettings {
+            limits: settings.media.limits,
+            key_prefix: settings.objects.upload_prefix.clone(),
+            prefer_public_urls: settings.objects.cdn_domain.is_some(),
+            presign_ttl: settings.media.presign_ttl,
+            languages: settings.languages.clone(),
+            image_workers: settings.media.image_workers.unwrap_or(cores),
+        },
+    );
     let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(db.clone()));
     let policy = SessionPolicy {
         idle_ttl: settings.sessions.idle_ttl,
@@ -100,6 +157,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         auth: AuthService::new(users.clone(), sessions.clone(), passwords.clone(), limiter.clone(), policy, limits),
         limiter,
         users: UserService::new(users, sessions, passwords, ids),
+        media,
         health: HealthService::new(checks, settings.health_timeout),
         db,
     })

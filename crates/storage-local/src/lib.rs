@@ -2,7 +2,9 @@
 //! or S3 is configured. State lives in this process, so these suit one instance only.
 
 mod limits;
+mod objects;
 mod sessions;
 
 pub use limits::InProcessRateLimiter;
+pub use objects::{DiskHealth, DiskObjectStore};
 pub use sessions::InProcessSessionStore;

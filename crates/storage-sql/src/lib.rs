@@ -5,6 +5,7 @@ mod connection;
 mod errors;
 mod health;
 mod ids;
+mod media;
 mod users;
 
 /// Fresh databases for tests: a temporary SQLite file, or a PostgreSQL database of its own.
@@ -13,5 +14,6 @@ pub mod testing;
 
 pub use connection::{connect, migrate, Backend, PoolOptions, SqlError};
 pub use health::SqlHealth;
+pub use media::SqlMediaRepository;
 pub use sea_orm::DatabaseConnection;
 pub use users::SqlUserRepository;

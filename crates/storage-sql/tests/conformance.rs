@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use folio_domain::media::MediaRepository;
 use folio_domain::users::UserRepository;
 use folio_storage_sql::testing;
-use folio_storage_sql::SqlUserRepository;
+use folio_storage_sql::{SqlMediaRepository, SqlUserRepository};
 
 mod sqlite {
     use super::*;
@@ -14,6 +15,15 @@ mod sqlite {
         let db = testing::sqlite().await;
         (Arc::new(SqlUserRepository::new(db.db.clone())) as Arc<dyn UserRepository>, db)
     });
+
+    mod media {
+        use super::*;
+
+        folio_domain::media_repository_tests!(async {
+            let db = testing::sqlite().await;
+            (Arc::new(SqlMediaRepository::new(db.db.clone())) as Arc<dyn MediaRepository>, db)
+        });
+    }
 }
 
 mod postgres {
@@ -23,4 +33,13 @@ mod postgres {
         let db = testing::postgres().await;
         (Arc::new(SqlUserRepository::new(db.db.clone())) as Arc<dyn UserRepository>, db)
     });
+
+    mod media {
+        use super::*;
+
+        folio_domain::media_repository_tests!(async {
+            let db = testing::postgres().await;
+            (Arc::new(SqlMediaRepository::new(db.db.clone())) as Arc<dyn MediaRepository>, db)
+        });
+    }
 }

@@ -8,6 +8,8 @@ use utoipa::OpenApi;
 
 use crate::auth::routes as auth;
 use crate::http::problem::{FieldErrorSchema, Problem};
+use crate::media::view::{MediaPage, MediaView, VariantView};
+use crate::media::{files, routes as media};
 use crate::users::routes as users;
 use crate::users::view::{UserPage, UserView};
 
@@ -18,12 +20,15 @@ use crate::users::view::{UserPage, UserView};
         auth::login, auth::logout, auth::session, auth::register,
         users::update_me, users::change_password,
         users::list_users, users::create_user, users::get_user, users::update_user, users::delete_user,
+        media::upload_media, media::list_media, media::get_media, media::update_media, media::delete_media,
+        files::serve,
     ),
-    components(schemas(Problem, FieldErrorSchema, UserView, UserPage)),
+    components(schemas(Problem, FieldErrorSchema, UserView, UserPage, MediaView, VariantView, MediaPage)),
     tags(
         (name = "auth", description = "Sessions behind a signed cookie"),
         (name = "me", description = "The signed-in user"),
         (name = "users", description = "User administration (admin role)"),
+        (name = "media", description = "Uploads, their records and their bytes"),
     )
 )]
 pub struct ApiDoc;

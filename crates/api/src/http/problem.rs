@@ -129,6 +129,16 @@ impl From<DomainError> for Problem {
                 format!("this account is {status} and cannot sign in"),
             ),
             DomainError::Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "forbidden", why),
+            DomainError::TooLarge { limit } => Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the file is larger than the {limit} bytes allowed"),
+            ),
+            DomainError::UnsupportedType(seen) => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!("this file type is not accepted: {seen}"),
+            ),
             DomainError::RateLimited { retry_after } => {
                 let mut p =
                     Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; retry later");

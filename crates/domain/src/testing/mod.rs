@@ -7,6 +7,7 @@
 //! ```
 
 pub mod limits;
+pub mod media;
 pub mod objects;
 pub mod sessions;
 pub mod users;
@@ -67,18 +68,39 @@ macro_rules! session_store_tests {
 }
 
 #[macro_export]
+macro_rules! media_repository_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            media,
+            $make,
+            [
+                inserted_media_reads_back_with_its_variants,
+                lists_filter_by_category_and_type_newest_first,
+                update_replaces_and_a_missing_one_is_not_found,
+                delete_says_whether_media_was_deleted,
+                pending_deletions_are_remembered_until_removed,
+            ]
+        );
+    };
+}
+
+#[macro_export]
 macro_rules! object_store_tests {
     ($make:expr) => {
-        $crate::conformance_tests!(objects, $make, [
-            a_stored_object_reads_back_with_its_metadata,
-            a_missing_object_is_none,
-            put_replaces_an_object,
-            ranges_serve_the_bytes_asked_for,
-            delete_removes_and_is_idempotent,
-            a_large_object_streams_through_intact,
-            a_failed_upload_stores_nothing,
-            list_finds_objects_by_prefix,
-        ]);
+        $crate::conformance_tests!(
+            objects,
+            $make,
+            [
+                a_stored_object_reads_back_with_its_metadata,
+                a_missing_object_is_none,
+                put_replaces_an_object,
+                ranges_serve_the_bytes_asked_for,
+                delete_removes_and_is_idempotent,
+                a_large_object_streams_through_intact,
+                a_failed_upload_stores_nothing,
+                list_finds_objects_by_prefix,
+            ]
+        );
     };
 }
 

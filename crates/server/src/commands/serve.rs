@@ -22,6 +22,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         health: services.health.clone(),
         auth: services.auth.clone(),
         users: services.users.clone(),
+        media: services.media.clone(),
         session_cookie: SessionCookie::new(
             settings.sessions.cookie_name.clone(),
             secrets.cookie_secret.expose_secret().as_bytes(),
@@ -46,6 +47,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             ("short", Quota { limit: throttle.short_limit, window: throttle.short_window }),
         ],
     };
+
+    // Object deletions that failed before (S3 down during a delete) are retried at start.
+    let media = services.media.clone();
+    tokio::spawn(async move {
+        match media.retry_pending_deletions().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "retried pending object deletions"),
+            Err(error) => tracing::warn!(error = %error, "pending object deletions could not be retried"),
+        }
+    });
 
     let mut server = HttpServer::new(move || build_app(state.clone(), api_config.clone(), limits.clone()))
         // Signals are handled below so that SIGINT drains like SIGTERM (actix forces it).

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use folio_crypto::ecies::{PublicKey, SecretKey};
+use folio_domain::media::MediaLimits;
+use folio_domain::values::Languages;
 use folio_id::{Epoch, IdLayout};
 use ipnet::IpNet;
 use secrecy::SecretString;
@@ -45,6 +47,9 @@ pub struct Settings {
     pub sessions: SessionSettings,
     pub auth: AuthSettings,
     pub admin: AdminSeed,
+    pub objects: ObjectSettings,
+    pub media: MediaSettingsRaw,
+    pub languages: Languages,
     pub health_timeout: Duration,
     pub metrics_enabled: bool,
 }
@@ -150,6 +155,32 @@ pub struct AdminSeed {
     pub name: String,
 }
 
+/// Where media objects go: S3 when a bucket is named, else `DATA_DIR/objects`.
+#[derive(Debug, Clone)]
+pub struct ObjectSettings {
+    pub s3: Option<S3Settings>,
+    pub upload_prefix: String,
+    pub cdn_domain: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    pub endpoint: Option<String>,
+    pub kms_key_arn: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MediaSettingsRaw {
+    pub limits: MediaLimits,
+    pub presign_ttl: Duration,
+    /// `None`: one per core.
+    pub image_workers: Option<usize>,
+}
+
 /// Smallest accepted cookie secret: 32 bytes, the key size of the HMAC that signs cookies.
 pub const MIN_COOKIE_SECRET_LEN: usize = 32;
 
@@ -211,6 +242,9 @@ impl Settings {
             password: r.raw("FOLIO_ADMIN_PASSWORD").map(|p| SecretString::from(p.to_owned())),
             name: r.raw("FOLIO_ADMIN_NAME").unwrap_or("Admin").to_owned(),
         };
+        let objects = read_objects(&mut r);
+        let media = read_media(&mut r);
+        let languages = read_languages(&mut r);
         let health_timeout = Duration::from_millis(r.number("HEALTH_TIMEOUT_MS", 2_000, 1, 60_000));
         let metrics_enabled = r.flag("METRICS_ENABLED", true);
 
@@ -228,6 +262,9 @@ impl Settings {
                 sessions,
                 auth,
                 admin,
+                objects,
+                media,
+                languages,
                 health_timeout,
                 metrics_enabled,
             })
@@ -430,6 +467,86 @@ fn read_auth(r: &mut Reader<'_>) -> AuthSettings {
         argon2_parallelism: r.number("ARGON2_PARALLELISM", 1, 1, 64),
         hash_concurrency: (hash_concurrency > 0).then_some(hash_concurrency),
     }
+}
+
+fn read_objects(r: &mut Reader<'_>) -> ObjectSettings {
+    let upload_prefix = r.or("S3_UPLOAD_PREFIX", String::new(), |raw| {
+        let trimmed = raw.trim_matches('/');
+        if trimmed.is_empty() {
+            return Ok(String::new());
+        }
+        folio_domain::objects::ObjectKey::parse(trimmed)
+            .map(|_| format!("{trimmed}/"))
+            .map_err(|_| "a key prefix of letters, digits, `.`, `_`, `-` and `/`, such as uploads/".to_owned())
+    });
+    let cdn_domain = r.optional("CLOUDFRONT_DOMAIN", |raw| {
+        let host = raw.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
+        if !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':')) {
+            Ok(host.to_owned())
+        } else {
+            Err("a host name such as d111111abcdef8.cloudfront.net".to_owned())
+        }
+    });
+    let s3 = r.raw("S3_BUCKET_NAME").map(str::to_owned).map(|bucket| {
+        let access_key_id = r.raw("S3_ACCESS_KEY_ID").unwrap_or_default().to_owned();
+        if access_key_id.is_empty() {
+            r.fail("S3_ACCESS_KEY_ID", "an access key id when S3_BUCKET_NAME is set");
+        }
+        let secret = r.raw("S3_SECRET_ACCESS_KEY").unwrap_or_default().to_owned();
+        if secret.is_empty() {
+            r.fail("S3_SECRET_ACCESS_KEY", "a secret access key when S3_BUCKET_NAME is set");
+        }
+        let endpoint = r.optional("S3_ENDPOINT", |raw| match url::Url::parse(raw) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(raw.trim_end_matches('/').to_owned()),
+            _ => Err("an http(s) URL such as http://127.0.0.1:9000".to_owned()),
+        });
+        S3Settings {
+            bucket,
+            region: r.raw("S3_REGION").unwrap_or("us-east-1").to_owned(),
+            access_key_id,
+            secret_access_key: SecretString::from(secret),
+            endpoint,
+            kms_key_arn: r.raw("S3_KMS_KEY_ARN").map(str::to_owned),
+        }
+    });
+    ObjectSettings { s3, upload_prefix, cdn_domain }
+}
+
+fn read_media(r: &mut Reader<'_>) -> MediaSettingsRaw {
+    const GB: u64 = 1_000_000_000;
+    let defaults = MediaLimits::default();
+    let limits = MediaLimits {
+        image: r.number("MEDIA_MAX_IMAGE_BYTES", defaults.image, 1, 10 * GB),
+        audio: r.number("MEDIA_MAX_AUDIO_BYTES", defaults.audio, 1, 10 * GB),
+        video: r.number("MEDIA_MAX_VIDEO_BYTES", defaults.video, 1, 50 * GB),
+        document: r.number("MEDIA_MAX_DOCUMENT_BYTES", defaults.document, 1, 10 * GB),
+    };
+    let workers: usize = r.number("MEDIA_IMAGE_WORKERS", 0, 0, 256);
+    MediaSettingsRaw {
+        limits,
+        presign_ttl: Duration::from_secs(r.number("MEDIA_PRESIGN_TTL_SECS", 900, 1, 7 * 86_400)),
+        image_workers: (workers > 0).then_some(workers),
+    }
+}
+
+fn read_languages(r: &mut Reader<'_>) -> Languages {
+    let supported = r.or("CONTENT_LANGUAGES", vec!["es".to_owned(), "en".to_owned()], |raw| {
+        let tags: Vec<String> = list(raw).into_iter().map(|t| t.to_ascii_lowercase()).collect();
+        let valid = !tags.is_empty()
+            && tags
+                .iter()
+                .all(|t| folio_domain::values::Localized::parse([(t.clone(), "x".to_owned())].into()).is_ok());
+        if valid {
+            Ok(tags)
+        } else {
+            Err("comma-separated language tags such as es,en".to_owned())
+        }
+    });
+    let default = r.raw("CONTENT_DEFAULT_LANGUAGE").map_or_else(|| supported[0].clone(), str::to_ascii_lowercase);
+    if !supported.contains(&default) {
+        r.fail("CONTENT_DEFAULT_LANGUAGE", format!("one of CONTENT_LANGUAGES ({})", supported.join(", ")));
+    }
+    Languages { supported, default }
 }
 
 fn read_secrets(r: &mut Reader<'_>) -> ConfiguredSecrets {

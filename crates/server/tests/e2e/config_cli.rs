@@ -120,7 +120,9 @@ fn migrate_up_then_status_lists_every_migration_as_applied() {
     let down = folio(dir.path()).args(["migrate", "down"]).output().expect("run");
     assert!(down.status.success(), "{}", stderr(&down));
     let status = folio(dir.path()).args(["migrate", "status"]).output().expect("run");
-    assert!(String::from_utf8_lossy(&status.stdout).contains("pending  m20250101_000001_users"));
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(text.contains("applied  m20250101_000001_users"), "{text}");
+    assert!(text.contains("pending  m20250102_000001_media"), "down rolls back the last one: {text}");
     let fresh = folio(dir.path()).args(["migrate", "fresh"]).output().expect("run");
     assert!(!fresh.status.success(), "fresh without --yes refuses");
 }

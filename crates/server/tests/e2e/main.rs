@@ -6,6 +6,7 @@ mod config_cli;
 mod health;
 mod http_errors;
 mod interop;
+mod media;
 mod seed;
 mod shutdown;
 mod support;

@@ -1,0 +1,5 @@
+//! Value types shared by several kinds of content.
+
+mod localized;
+
+pub use localized::{Languages, Localized};
