@@ -2,7 +2,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use folio_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SqlError {
@@ -51,14 +52,17 @@ pub async fn connect(url: &str, pool: &PoolOptions) -> Result<DatabaseConnection
         .min_connections(1)
         .connect_timeout(pool.connect_timeout)
         .acquire_timeout(pool.acquire_timeout)
-        .sqlx_logging(false);
-    let db = Database::connect(options).await.map_err(SqlError::Connect)?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
-            .await
-            .map_err(SqlError::Connect)?;
-    }
-    Ok(db)
+        .sqlx_logging(false)
+        // Per connection: WAL so readers never wait for the writer; synchronous=NORMAL, with
+        // which a commit does not wait for an fsync (the WAL is synced at checkpoints): that
+        // cannot corrupt the database, though a power cut may lose the last transactions.
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    Database::connect(options).await.map_err(SqlError::Connect)
 }
 
 /// Applies every pending migration.
