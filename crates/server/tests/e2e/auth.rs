@@ -437,3 +437,24 @@ async fn a_user_renames_themselves() {
         (Some("role"), Some("unknown_field"))
     );
 }
+
+#[tokio::test]
+async fn the_cookie_is_secure_in_production_and_when_configured() {
+    let keys = folio_crypto::ecies::KeyPair::generate();
+    let private = keys.secret.to_hex();
+    let production = [
+        ("APP_ENV", "production"),
+        ("APP_HOST", "127.0.0.1"),
+        ("COOKIE_SECRET", "a-production-cookie-secret-of-enough-length"),
+        ("ECIES_PRIVATE_KEY", private.as_str()),
+    ];
+    for env in [&production[..], &[("COOKIE_SECURE", "true")][..]] {
+        let app = TestApp::spawn_with(env).await;
+        let user = app.create_user("editor").await;
+        let response = app.login(&new_client(), &user).await;
+        assert_eq!(response.status(), 200);
+        let set_cookie = response.headers()[SET_COOKIE].to_str().expect("ascii").to_owned();
+        assert!(set_cookie.contains("; Secure"), "{env:?}: {set_cookie}");
+        assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    }
+}

@@ -322,3 +322,47 @@ async fn with_a_cdn_files_redirect_to_the_cdn_host() {
     assert!(location.starts_with(&format!("https://d111111abcdef8.cloudfront.net/{prefix}image/")), "{location}");
     assert!(location.ends_with("-logo.png"), "{location}");
 }
+
+/// Keys stored under `prefix` in the S3 test bucket.
+async fn s3_keys(prefix: &str) -> Vec<String> {
+    use folio_domain::objects::ObjectStore;
+    let env = s3_env(prefix);
+    let get = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).expect("var");
+    let mut config = folio_storage_s3::S3Config::new(
+        get("S3_BUCKET_NAME"),
+        get("S3_REGION"),
+        get("S3_ACCESS_KEY_ID"),
+        secrecy::SecretString::from(get("S3_SECRET_ACCESS_KEY")),
+    );
+    config.endpoint = Some(get("S3_ENDPOINT"));
+    let store = folio_storage_s3::S3ObjectStore::new(config).expect("store");
+    store.list(prefix).await.expect("list").into_iter().map(|m| m.key.to_string()).collect()
+}
+
+#[tokio::test]
+async fn on_s3_refused_uploads_store_nothing_and_names_stay_harmless() {
+    let prefix = unique_prefix();
+    let mut env = s3_env(&prefix);
+    env.push(("MEDIA_MAX_DOCUMENT_BYTES".into(), "20000".into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let app = TestApp::spawn_with(&env).await;
+    let (_, client) = app.login_as("editor").await;
+
+    assert_eq!(upload(&app, &client, "?category=audio", png(20, 20), "song.mp3", "audio/mpeg").await.status(), 415);
+    let html = b"<html><script>alert(1)</script></html>".to_vec();
+    assert_eq!(upload(&app, &client, "?category=image", html, "photo.jpg", "image/jpeg").await.status(), 415);
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(300_000, b'x');
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = pdf.chunks(16 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let part = Part::stream(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))).file_name("big.pdf");
+    let response =
+        client.post(app.url("/api/v1/media")).multipart(Form::new().part("file", part)).send().await.expect("upload");
+    assert_eq!(response.status(), 413);
+    assert!(s3_keys(&prefix).await.is_empty(), "nothing stored: {:?}", s3_keys(&prefix).await);
+
+    let response = upload(&app, &client, "", png(10, 10), "../../../../etc/passwd", "image/png").await;
+    assert_eq!(response.status(), 201);
+    let keys = s3_keys(&prefix).await;
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(keys.iter().all(|k| k.starts_with(&format!("{prefix}image/")) && !k.contains("..")), "{keys:?}");
+}
