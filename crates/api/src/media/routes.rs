@@ -67,12 +67,7 @@ pub(crate) async fn upload_media(
     query: QueryParams<UploadQuery>,
     multipart: Multipart,
 ) -> Result<HttpResponse, Problem> {
-    let category = match query.0.category.as_deref() {
-        None => None,
-        Some(raw) => Some(MediaCategory::from_str(raw).map_err(|expected| {
-            DomainError::Invalid(vec![FieldError::new("category", "invalid", format!("expected {expected}"))])
-        })?),
-    };
+    let category = parse_category(query.0.category.as_deref())?;
     let limits = state.media.limits();
     let limit = category.map_or(limits.largest(), |c| limits.for_category(c));
     // A declared length far past the limit is refused before a byte is read (the slack
@@ -112,12 +107,7 @@ pub(crate) async fn list_media(
     query: QueryParams<ListMediaQuery>,
 ) -> Result<HttpResponse, Problem> {
     let q = query.0;
-    let category = match q.category.as_deref() {
-        None => None,
-        Some(raw) => Some(MediaCategory::from_str(raw).map_err(|expected| {
-            DomainError::Invalid(vec![FieldError::new("category", "invalid", format!("expected {expected}"))])
-        })?),
-    };
+    let category = parse_category(q.category.as_deref())?;
     let page = PageRequest::new(q.page.unwrap_or(1), q.per_page.unwrap_or(20))?;
     let found = state.media.list(&MediaFilter { category, content_type: q.r#type }, page).await?;
     let page = found.map(|m| MediaView::from(&m));
@@ -174,6 +164,16 @@ pub(crate) async fn delete_media(
 ) -> Result<HttpResponse, Problem> {
     state.media.delete(parse_id(&id)?).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The `category` query parameter, when given.
+fn parse_category(raw: Option<&str>) -> Result<Option<MediaCategory>, Problem> {
+    raw.map(|raw| {
+        MediaCategory::from_str(raw).map_err(|expected| {
+            DomainError::Invalid(vec![FieldError::new("category", "invalid", format!("expected {expected}"))]).into()
+        })
+    })
+    .transpose()
 }
 
 pub(crate) fn parse_id(raw: &str) -> Result<MediaId, Problem> {
