@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20250101_000001_users;
 mod m20250102_000001_media;
+mod m20250103_000001_collection_items;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -15,6 +16,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20250101_000001_users::Migration), Box::new(m20250102_000001_media::Migration)]
+        vec![
+            Box::new(m20250101_000001_users::Migration),
+            Box::new(m20250102_000001_media::Migration),
+            Box::new(m20250103_000001_collection_items::Migration),
+        ]
     }
 }

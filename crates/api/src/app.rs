@@ -7,7 +7,7 @@ use ipnet::IpNet;
 use crate::auth::csrf::{self, AllowedOrigins};
 use crate::http::rate_limit::{self, RateLimitTiers};
 use crate::http::{json::JsonLimit, problem, request_context};
-use crate::{auth, docs, health, media, users, AppState};
+use crate::{auth, content, docs, health, media, users, AppState};
 
 /// HTTP settings the binary reads from configuration.
 #[derive(Debug, Clone)]
@@ -55,7 +55,8 @@ pub fn build_app(
                 .configure(docs::routes)
                 .configure(auth::routes::routes)
                 .configure(users::routes::routes)
-                .configure(media::routes::routes),
+                .configure(media::routes::routes)
+                .configure(content::routes::routes),
         )
         .default_service(web::to(problem::not_found))
         .wrap(Compress::default())

@@ -4,6 +4,7 @@
 
 mod app;
 mod auth;
+mod content;
 mod docs;
 mod health;
 mod http;

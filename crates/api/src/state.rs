@@ -1,4 +1,5 @@
 use folio_domain::auth::AuthService;
+use folio_domain::content::CollectionService;
 use folio_domain::health::HealthService;
 use folio_domain::media::MediaService;
 use folio_domain::users::UserService;
@@ -13,6 +14,7 @@ pub struct AppState {
     pub auth: AuthService,
     pub users: UserService,
     pub media: MediaService,
+    pub collections: CollectionService,
     pub session_cookie: SessionCookie,
     /// `AUTH_OPEN_REGISTRATION`: anyone may register (as an editor).
     pub open_registration: bool,

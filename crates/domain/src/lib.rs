@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod content;
 pub mod error;
 pub mod health;
 pub mod limits;

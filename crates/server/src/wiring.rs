@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
+use folio_domain::content::CollectionService;
 use folio_domain::health::{HealthCheck, HealthService};
 use folio_domain::limits::{Quota, RateLimiter};
 use folio_domain::media::{MediaService, MediaSettings};
@@ -14,7 +15,9 @@ use folio_domain::sessions::{SessionPolicy, SessionStore};
 use folio_domain::users::{UserRepository, UserService};
 use folio_storage_local::{DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessSessionStore};
 use folio_storage_s3::{S3Config, S3Health, S3ObjectStore};
-use folio_storage_sql::{DatabaseConnection, PoolOptions, SqlHealth, SqlMediaRepository, SqlUserRepository};
+use folio_storage_sql::{
+    DatabaseConnection, PoolOptions, SqlCollectionRepository, SqlHealth, SqlMediaRepository, SqlUserRepository,
+};
 use secrecy::ExposeSecret;
 
 use crate::settings::{DatabaseKind, Settings};
@@ -44,6 +47,7 @@ pub struct Services {
     pub auth: AuthService,
     pub users: UserService,
     pub media: MediaService,
+    pub collections: CollectionService,
     pub health: HealthService,
 }
 
@@ -143,6 +147,12 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
             image_workers: settings.media.image_workers.unwrap_or(cores),
         },
     );
+    let collections = CollectionService::new(
+        Arc::new(SqlCollectionRepository::new(db.clone())),
+        media.clone(),
+        ids.clone(),
+        settings.languages.clone(),
+    );
     let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(db.clone()));
     let policy = SessionPolicy {
         idle_ttl: settings.sessions.idle_ttl,
@@ -158,6 +168,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         limiter,
         users: UserService::new(users, sessions, passwords, ids),
         media,
+        collections,
         health: HealthService::new(checks, settings.health_timeout),
         db,
     })

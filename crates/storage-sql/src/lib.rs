@@ -1,6 +1,7 @@
 //! SeaORM adapters for Folio's repository ports: PostgreSQL, and SQLite as the embedded
 //! default. The same code serves both; where their SQL differs, the difference is local.
 
+mod collections;
 mod connection;
 mod errors;
 mod health;
@@ -12,6 +13,7 @@ mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use collections::SqlCollectionRepository;
 pub use connection::{connect, migrate, Backend, PoolOptions, SqlError};
 pub use health::SqlHealth;
 pub use media::SqlMediaRepository;

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use folio_domain::content::CollectionRepository;
 use folio_domain::media::MediaRepository;
 use folio_domain::users::UserRepository;
 use folio_storage_sql::testing;
-use folio_storage_sql::{SqlMediaRepository, SqlUserRepository};
+use folio_storage_sql::{SqlCollectionRepository, SqlMediaRepository, SqlUserRepository};
 
 mod sqlite {
     use super::*;
@@ -22,6 +23,15 @@ mod sqlite {
         folio_domain::media_repository_tests!(async {
             let db = testing::sqlite().await;
             (Arc::new(SqlMediaRepository::new(db.db.clone())) as Arc<dyn MediaRepository>, db)
+        });
+    }
+
+    mod collections {
+        use super::*;
+
+        folio_domain::collection_repository_tests!(async {
+            let db = testing::sqlite().await;
+            (Arc::new(SqlCollectionRepository::new(db.db.clone())) as Arc<dyn CollectionRepository>, db)
         });
     }
 }
@@ -40,6 +50,15 @@ mod postgres {
         folio_domain::media_repository_tests!(async {
             let db = testing::postgres().await;
             (Arc::new(SqlMediaRepository::new(db.db.clone())) as Arc<dyn MediaRepository>, db)
+        });
+    }
+
+    mod collections {
+        use super::*;
+
+        folio_domain::collection_repository_tests!(async {
+            let db = testing::postgres().await;
+            (Arc::new(SqlCollectionRepository::new(db.db.clone())) as Arc<dyn CollectionRepository>, db)
         });
     }
 }

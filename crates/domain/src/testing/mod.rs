@@ -6,6 +6,7 @@
 //! folio_domain::user_repository_tests!(async { (Arc::new(MyRepo::new().await) as Arc<dyn UserRepository>, ()) });
 //! ```
 
+pub mod collections;
 pub mod limits;
 pub mod media;
 pub mod objects;
@@ -79,6 +80,26 @@ macro_rules! media_repository_tests {
                 update_replaces_and_a_missing_one_is_not_found,
                 delete_says_whether_media_was_deleted,
                 pending_deletions_are_remembered_until_removed,
+            ]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! collection_repository_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            collections,
+            $make,
+            [
+                inserted_items_append_and_read_back,
+                lists_are_ordered_and_hide_hidden_items,
+                update_replaces_fields_but_not_the_position,
+                delete_closes_the_gap,
+                move_renumbers_without_gaps,
+                media_slots_are_set_and_cleared,
+                concurrent_moves_keep_positions_a_permutation,
+                concurrent_inserts_and_deletes_keep_positions_gapless,
             ]
         );
     };

@@ -23,6 +23,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         auth: services.auth.clone(),
         users: services.users.clone(),
         media: services.media.clone(),
+        collections: services.collections.clone(),
         session_cookie: SessionCookie::new(
             settings.sessions.cookie_name.clone(),
             secrets.cookie_secret.expose_secret().as_bytes(),

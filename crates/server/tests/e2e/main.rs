@@ -2,6 +2,7 @@
 
 mod auth;
 mod backends;
+mod collections;
 mod config_cli;
 mod health;
 mod http_errors;

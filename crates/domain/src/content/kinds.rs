@@ -1,0 +1,290 @@
+//! The kinds of simple collection and the fields each accepts. Adding a kind is one line in
+//! [`CollectionKind`], one `fields!` block and one arm in each `match` below.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::values::{Embed, HexColor, HttpUrl, TrackLength};
+use crate::media::MediaCategory;
+use crate::values::{Languages, Localized};
+use crate::{DomainError, FieldError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CollectionKind {
+    Albums,
+    GalleryImages,
+    Songs,
+    Videos,
+    Websites,
+    CvSections,
+}
+
+impl CollectionKind {
+    pub const ALL: [CollectionKind; 6] = [
+        CollectionKind::Albums,
+        CollectionKind::GalleryImages,
+        CollectionKind::Songs,
+        CollectionKind::Videos,
+        CollectionKind::Websites,
+        CollectionKind::CvSections,
+    ];
+
+    /// The kind's name in paths and in storage (`gallery-images`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectionKind::Albums => "albums",
+            CollectionKind::GalleryImages => "gallery-images",
+            CollectionKind::Songs => "songs",
+            CollectionKind::Videos => "videos",
+            CollectionKind::Websites => "websites",
+            CollectionKind::CvSections => "cv-sections",
+        }
+    }
+
+    /// The media slots an item of this kind has, with the category each accepts.
+    pub fn slots(self) -> &'static [(&'static str, MediaCategory)] {
+        use MediaCategory::{Audio, Image, Video};
+        match self {
+            CollectionKind::Albums | CollectionKind::GalleryImages => &[("image", Image)],
+            CollectionKind::Songs => &[("audio", Audio), ("cover", Image)],
+            CollectionKind::Videos => &[("video", Video)],
+            CollectionKind::Websites => &[("desktop", Image), ("tablet", Image), ("mobile", Image)],
+            CollectionKind::CvSections => &[],
+        }
+    }
+
+    pub fn slot(self, name: &str) -> Option<MediaCategory> {
+        self.slots().iter().find(|(slot, _)| *slot == name).map(|(_, category)| *category)
+    }
+
+    /// Validates a complete set of fields (a create body, or a patch merged onto the stored
+    /// fields) into their stored form: normalized, and only the fields the kind knows.
+    pub fn validate(
+        self,
+        fields: Map<String, Value>,
+        languages: &Languages,
+    ) -> Result<Map<String, Value>, DomainError> {
+        match self {
+            CollectionKind::Albums => validate::<AlbumFields>(fields, languages),
+            CollectionKind::GalleryImages => validate::<GalleryImageFields>(fields, languages),
+            CollectionKind::Songs => validate::<SongFields>(fields, languages),
+            CollectionKind::Videos => validate::<VideoFields>(fields, languages),
+            CollectionKind::Websites => validate::<WebsiteFields>(fields, languages),
+            CollectionKind::CvSections => validate::<CvSectionFields>(fields, languages),
+        }
+    }
+
+    /// Checks the shape of a patch (known fields, right types and values; `null` clears).
+    pub fn validate_patch(self, patch: &Map<String, Value>) -> Result<(), DomainError> {
+        let patch = Value::Object(patch.clone());
+        match self {
+            CollectionKind::Albums => parse::<AlbumPatch>(patch).map(drop),
+            CollectionKind::GalleryImages => parse::<GalleryImagePatch>(patch).map(drop),
+            CollectionKind::Songs => parse::<SongPatch>(patch).map(drop),
+            CollectionKind::Videos => parse::<VideoPatch>(patch).map(drop),
+            CollectionKind::Websites => parse::<WebsitePatch>(patch).map(drop),
+            CollectionKind::CvSections => parse::<CvSectionPatch>(patch).map(drop),
+        }
+    }
+}
+
+impl fmt::Display for CollectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CollectionKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        CollectionKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("`{s}` is not a collection"))
+    }
+}
+
+/// A kind's fields as one typed value.
+trait KindFields: DeserializeOwned + Serialize {
+    fn check_languages(&self, languages: &Languages, errors: &mut Vec<FieldError>);
+}
+
+/// Field types that may hold localized text.
+trait LanguageChecked {
+    fn check(&self, field: &str, languages: &Languages, errors: &mut Vec<FieldError>);
+}
+
+impl LanguageChecked for Localized {
+    fn check(&self, field: &str, languages: &Languages, errors: &mut Vec<FieldError>) {
+        if let Err(e) = languages.check(field, self) {
+            errors.push(e);
+        }
+    }
+}
+
+impl<T: LanguageChecked> LanguageChecked for Option<T> {
+    fn check(&self, field: &str, languages: &Languages, errors: &mut Vec<FieldError>) {
+        if let Some(value) = self {
+            value.check(field, languages, errors);
+        }
+    }
+}
+
+macro_rules! not_localized {
+    ($($ty:ty),*) => {
+        $(impl LanguageChecked for $ty {
+            fn check(&self, _: &str, _: &Languages, _: &mut Vec<FieldError>) {}
+        })*
+    };
+}
+not_localized!(HttpUrl, HexColor, Embed, TrackLength);
+
+/// One struct for whole items (required fields must be there) and one for patches (every
+/// field optional), both refusing unknown fields.
+macro_rules! fields {
+    ($create:ident, $patch:ident { $($req:ident : $rty:ty),* $(,)? } optional { $($opt:ident : $oty:ty),* $(,)? }) => {
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $create {
+            $(pub $req: $rty,)*
+            $(#[serde(default, skip_serializing_if = "Option::is_none")] pub $opt: Option<$oty>,)*
+        }
+
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $patch {
+            $(#[serde(default)] pub $req: Option<$rty>,)*
+            $(#[serde(default)] pub $opt: Option<$oty>,)*
+        }
+
+        impl KindFields for $create {
+            fn check_languages(&self, languages: &Languages, errors: &mut Vec<FieldError>) {
+                $(LanguageChecked::check(&self.$req, stringify!($req).trim_start_matches("r#"), languages, errors);)*
+                $(LanguageChecked::check(&self.$opt, stringify!($opt).trim_start_matches("r#"), languages, errors);)*
+            }
+        }
+    };
+}
+
+fields!(AlbumFields, AlbumPatch { title: Localized } optional { spotify: HttpUrl, tidal: HttpUrl });
+fields!(GalleryImageFields, GalleryImagePatch { title: Localized } optional {});
+fields!(SongFields, SongPatch { title: Localized } optional { duration: TrackLength, link: HttpUrl });
+fields!(VideoFields, VideoPatch { title: Localized } optional { link: HttpUrl, embed: Embed });
+fields!(WebsiteFields, WebsitePatch { title: Localized, r#type: Localized, description: Localized } optional {
+    link: HttpUrl,
+    embed: Embed,
+});
+fields!(CvSectionFields, CvSectionPatch { title: Localized, text: Localized } optional {
+    title_color: HexColor,
+    text_color: HexColor,
+    link_color: HexColor,
+    background_color: HexColor,
+    insertions: Localized,
+});
+
+fn validate<T: KindFields>(
+    fields: Map<String, Value>,
+    languages: &Languages,
+) -> Result<Map<String, Value>, DomainError> {
+    let typed: T = parse(Value::Object(fields))?;
+    let mut errors = Vec::new();
+    typed.check_languages(languages, &mut errors);
+    if !errors.is_empty() {
+        return Err(DomainError::Invalid(errors));
+    }
+    match serde_json::to_value(&typed) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) | Err(_) => Err(DomainError::Internal("collection fields did not serialize to an object".to_owned())),
+    }
+}
+
+/// Deserializes with the path of the first bad field in the error, as the API's JSON
+/// extractor does for fixed bodies.
+fn parse<T: DeserializeOwned>(value: Value) -> Result<T, DomainError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.into_inner().to_string();
+        let lifted = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_prefix('`'))
+                .and_then(|r| r.split('`').next())
+                .map(str::to_owned)
+        };
+        let (field, code) = if let Some(name) = lifted("missing field ") {
+            (name, "required")
+        } else if let Some(name) = lifted("unknown field ") {
+            (name, "unknown_field")
+        } else if message.starts_with("invalid type") {
+            (path, "invalid_type")
+        } else {
+            (path, "invalid")
+        };
+        let field = if field == "." { String::new() } else { field };
+        DomainError::Invalid(vec![FieldError::new(field, code, message)])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    fn field_of(result: Result<Map<String, Value>, DomainError>) -> (String, String) {
+        match result {
+            Err(DomainError::Invalid(errors)) => (errors[0].field.clone(), errors[0].code.clone()),
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn valid_fields_are_normalized() {
+        let fields = CollectionKind::CvSections
+            .validate(
+                object(json!({"title": {"EN": " About "}, "text": {"es": "Hola"}, "title_color": "#ABC"})),
+                &Languages::default(),
+            )
+            .expect("valid");
+        assert_eq!(
+            Value::Object(fields),
+            json!({"title": {"en": "About"}, "text": {"es": "Hola"}, "title_color": "#abc"})
+        );
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let langs = Languages::default();
+        let albums = CollectionKind::Albums;
+        assert_eq!(
+            field_of(albums.validate(object(json!({"title": {"en": "A"}, "spotify": "ftp://x"})), &langs)).0,
+            "spotify"
+        );
+        assert_eq!(
+            field_of(albums.validate(object(json!({"title": {"en": "A"}, "extra": 1})), &langs)),
+            ("extra".into(), "unknown_field".into())
+        );
+        assert_eq!(field_of(albums.validate(object(json!({})), &langs)), ("title".into(), "required".into()));
+        assert_eq!(field_of(albums.validate(object(json!({"title": {"fr": "A"}})), &langs)).0, "title.fr");
+        assert!(CollectionKind::Websites.validate_patch(&object(json!({"type": {"en": "Shop"}}))).is_ok());
+        assert!(CollectionKind::Websites.validate_patch(&object(json!({"colour": "#fff"}))).is_err());
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in CollectionKind::ALL {
+            assert_eq!(kind.as_str().parse::<CollectionKind>(), Ok(kind));
+        }
+        assert_eq!(CollectionKind::Songs.slot("cover"), Some(MediaCategory::Image));
+        assert_eq!(CollectionKind::Songs.slot("image"), None);
+    }
+}
