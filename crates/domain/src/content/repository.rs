@@ -29,4 +29,6 @@ pub trait CollectionRepository: Send + Sync + std::fmt::Debug {
         media: Option<MediaId>,
         now: DateTime<Utc>,
     ) -> Result<CollectionItem, DomainError>;
+    /// Whether any item, of any kind, holds `media` in a slot.
+    async fn media_in_use(&self, media: MediaId) -> Result<bool, DomainError>;
 }

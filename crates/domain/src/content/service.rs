@@ -104,12 +104,32 @@ impl CollectionService {
         Ok(item)
     }
 
+    /// Deletes the item; media it held that nothing else holds any more is deleted too.
     pub async fn delete(&self, kind: CollectionKind, id: ItemId) -> Result<(), DomainError> {
-        if self.items.delete(kind, id).await? {
-            tracing::info!(kind = %kind, item_id = %id, "collection item deleted");
-            Ok(())
-        } else {
-            Err(DomainError::NotFound { entity: ENTITY })
+        let item = self.items.get(kind, id).await?.ok_or(DomainError::NotFound { entity: ENTITY })?;
+        if !self.items.delete(kind, id).await? {
+            return Err(DomainError::NotFound { entity: ENTITY });
+        }
+        tracing::info!(kind = %kind, item_id = %id, "collection item deleted");
+        for media in item.media.values() {
+            self.release(*media).await;
+        }
+        Ok(())
+    }
+
+    /// Deletes `media` when no slot holds it any more. The item change it follows has been
+    /// made already, so a failure here is logged rather than undoing it; the media then stays
+    /// (an orphan record the media list still shows, never a dangling reference).
+    async fn release(&self, media: MediaId) {
+        let outcome = match self.items.media_in_use(media).await {
+            Ok(true) => return,
+            Ok(false) => self.media.delete(media).await,
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(()) => tracing::info!(media_id = %media, "media no longer referenced; deleted"),
+            Err(DomainError::NotFound { .. }) => {}
+            Err(error) => tracing::warn!(media_id = %media, error = %error, "unreferenced media could not be deleted"),
         }
     }
 
@@ -146,7 +166,18 @@ impl CollectionService {
                 format!("the `{slot}` slot takes {} media, not {}", category.as_str(), media.category.as_str()),
             ));
         }
-        self.items.set_media(kind, id, slot, Some(media_id), clock::now()).await
+        let previous = self.slot_holder(kind, id, slot).await?;
+        let item = self.items.set_media(kind, id, slot, Some(media_id), clock::now()).await?;
+        if let Some(previous) = previous.filter(|p| *p != media_id) {
+            self.release(previous).await;
+        }
+        Ok(item)
+    }
+
+    /// The media a slot holds now.
+    async fn slot_holder(&self, kind: CollectionKind, id: ItemId, slot: &str) -> Result<Option<MediaId>, DomainError> {
+        let item = self.items.get(kind, id).await?.ok_or(DomainError::NotFound { entity: ENTITY })?;
+        Ok(item.media.get(slot).copied())
     }
 
     pub async fn clear_media(
@@ -156,7 +187,12 @@ impl CollectionService {
         slot: &str,
     ) -> Result<CollectionItem, DomainError> {
         kind.slot(slot).ok_or(DomainError::NotFound { entity: "media slot" })?;
-        self.items.set_media(kind, id, slot, None, clock::now()).await
+        let previous = self.slot_holder(kind, id, slot).await?;
+        let item = self.items.set_media(kind, id, slot, None, clock::now()).await?;
+        if let Some(previous) = previous {
+            self.release(previous).await;
+        }
+        Ok(item)
     }
 
     /// The media in the item's slots, for showing them; media deleted since is left out.

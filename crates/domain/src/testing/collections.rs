@@ -146,6 +146,22 @@ pub async fn media_slots_are_set_and_cleared(repo: Arc<dyn CollectionRepository>
     assert!(matches!(repo.set_media(kind, missing.id, "cover", None, now).await, Err(DomainError::NotFound { .. })));
 }
 
+pub async fn media_in_use_follows_the_slots(repo: Arc<dyn CollectionRepository>) {
+    let media = MediaId(folio_id::Snowflake::from_u64(next_id()));
+    let other = MediaId(folio_id::Snowflake::from_u64(next_id()));
+    let now = crate::clock::now();
+    assert!(!repo.media_in_use(media).await.expect("in use"));
+    let song = repo.insert(&sample_item(CollectionKind::Songs, "song")).await.expect("insert");
+    let album = repo.insert(&sample_item(CollectionKind::Albums, "album")).await.expect("insert");
+    repo.set_media(CollectionKind::Songs, song.id, "cover", Some(media), now).await.expect("set");
+    repo.set_media(CollectionKind::Albums, album.id, "image", Some(media), now).await.expect("set");
+    repo.set_media(CollectionKind::Albums, album.id, "image", Some(other), now).await.expect("set");
+    assert!(repo.media_in_use(media).await.expect("in use"), "still in the song");
+    assert!(repo.media_in_use(other).await.expect("in use"));
+    repo.delete(CollectionKind::Songs, song.id).await.expect("delete");
+    assert!(!repo.media_in_use(media).await.expect("in use"), "no slot holds it any more");
+}
+
 pub async fn concurrent_moves_keep_positions_a_permutation(repo: Arc<dyn CollectionRepository>) {
     let kind = CollectionKind::CvSections;
     let items = insert_n(&repo, kind, 6).await;

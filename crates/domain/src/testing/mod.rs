@@ -98,6 +98,7 @@ macro_rules! collection_repository_tests {
                 delete_closes_the_gap,
                 move_renumbers_without_gaps,
                 media_slots_are_set_and_cleared,
+                media_in_use_follows_the_slots,
                 concurrent_moves_keep_positions_a_permutation,
                 concurrent_inserts_and_deletes_keep_positions_gapless,
             ]

@@ -337,3 +337,37 @@ async fn media_slots_take_media_of_their_category_and_can_be_cleared() {
     let body: Value = cleared.json().await.expect("json");
     assert_eq!(body["media"], json!({}));
 }
+
+#[tokio::test]
+async fn replaced_or_cleared_media_is_deleted_once_nothing_holds_it() {
+    let app = TestApp::spawn().await;
+    let (_, editor) = app.login_as("editor").await;
+    let mut images = Vec::new();
+    for name in ["a.jpg", "b.jpg"] {
+        let response = upload(&app, &editor, "?category=image", jpeg_with_exif(40, 30), name, "image/jpeg").await;
+        let body: Value = response.json().await.expect("json");
+        images.push(body["id"].as_str().expect("id").to_owned());
+    }
+    let (a, b) = (&images[0], &images[1]);
+    let album = create(&app, &editor, "albums", &valid("albums")).await;
+    let gallery = create(&app, &editor, "gallery-images", &valid("gallery-images")).await;
+    let album_url = app.url(&format!("/api/v1/albums/{}", album["id"].as_str().expect("id")));
+    let gallery_url = app.url(&format!("/api/v1/gallery-images/{}", gallery["id"].as_str().expect("id")));
+    let put = |url: String, media: &str| editor.put(url).json(&json!({"media_id": media})).send();
+    let media_status = |id: &str| editor.get(app.url(&format!("/api/v1/media/{id}"))).send();
+
+    // A is held by both items; replacing it in one keeps it.
+    assert_eq!(put(format!("{album_url}/media/image"), a).await.expect("put").status(), 200);
+    assert_eq!(put(format!("{gallery_url}/media/image"), a).await.expect("put").status(), 200);
+    assert_eq!(put(format!("{album_url}/media/image"), b).await.expect("put").status(), 200);
+    assert_eq!(media_status(a).await.expect("get").status(), 200, "still held by the gallery image");
+    // Replaced in the last item that held it: deleted, file and all.
+    assert_eq!(put(format!("{gallery_url}/media/image"), b).await.expect("put").status(), 200);
+    assert_eq!(media_status(a).await.expect("get").status(), 404);
+    assert_eq!(app.get(&format!("/api/v1/files/{a}")).await.status(), 404);
+    // Cleared in one item, still held by the other; then deleting the other item frees it.
+    assert_eq!(editor.delete(format!("{album_url}/media/image")).send().await.expect("delete").status(), 200);
+    assert_eq!(media_status(b).await.expect("get").status(), 200);
+    assert_eq!(editor.delete(&gallery_url).send().await.expect("delete").status(), 204);
+    assert_eq!(media_status(b).await.expect("get").status(), 404);
+}

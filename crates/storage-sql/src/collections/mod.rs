@@ -19,7 +19,7 @@ use folio_domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -246,5 +246,16 @@ impl CollectionRepository for SqlCollectionRepository {
             .map_err(db_err)?;
         txn.commit().await.map_err(db_err)?;
         Ok(item)
+    }
+
+    async fn media_in_use(&self, media: MediaId) -> Result<bool, DomainError> {
+        // Slots are stored as a JSON object of quoted decimal ids (`{"image":"123"}`), so the
+        // quoted id matches exactly one id and nothing else.
+        let count = Entity::find()
+            .filter(Column::Media.like(format!("%\"{media}\"%")))
+            .count(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(count > 0)
     }
 }
