@@ -1,6 +1,7 @@
 //! Media: uploaded files (images, audio, video, documents) kept in an object store, with a
 //! record of what they are. Content refers to media by id.
 
+mod duration;
 mod images;
 mod repository;
 mod service;

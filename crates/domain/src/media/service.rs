@@ -120,6 +120,7 @@ impl MediaService {
         self.settings.languages.check("title", &request.title).map_err(|e| DomainError::Invalid(vec![e]))?;
         let (head, body) = peek(body, sniff::SNIFF_LEN).await.map_err(upload_broken)?;
         let detected = sniff::detect(&head).map_err(DomainError::UnsupportedType)?;
+        let duration_ms = super::duration::duration_ms(detected.mime, &head);
         let category = request.category.unwrap_or(detected.category);
         if !sniff::accepts(category, &detected) {
             return Err(DomainError::UnsupportedType(format!(
@@ -159,7 +160,7 @@ impl MediaService {
             etag: stored.etag,
             width: stored.dimensions.map(|d| d.0),
             height: stored.dimensions.map(|d| d.1),
-            duration_ms: None,
+            duration_ms,
             variants: stored.variants,
             uploaded_by: request.uploaded_by,
             created_at: now,

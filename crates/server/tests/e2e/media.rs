@@ -366,3 +366,34 @@ async fn on_s3_refused_uploads_store_nothing_and_names_stay_harmless() {
     assert_eq!(keys.len(), 3, "{keys:?}");
     assert!(keys.iter().all(|k| k.starts_with(&format!("{prefix}image/")) && !k.contains("..")), "{keys:?}");
 }
+
+#[tokio::test]
+async fn audio_duration_is_read_from_the_header() {
+    let app = TestApp::spawn().await;
+    let (_, client) = app.login_as("editor").await;
+    // Two seconds of 16-bit mono silence at 8 kHz.
+    let data_len: u32 = 2 * 16_000;
+    let mut wav = b"RIFF".to_vec();
+    wav.extend_from_slice(&(36 + data_len).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for field in [
+        16u32.to_le_bytes().to_vec(),
+        1u16.to_le_bytes().to_vec(),
+        1u16.to_le_bytes().to_vec(),
+        8000u32.to_le_bytes().to_vec(),
+        16_000u32.to_le_bytes().to_vec(),
+        2u16.to_le_bytes().to_vec(),
+        16u16.to_le_bytes().to_vec(),
+    ] {
+        wav.extend_from_slice(&field);
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_len.to_le_bytes());
+    wav.resize(44 + data_len as usize, 0);
+    let response = upload(&app, &client, "?category=audio", wav, "tone.wav", "audio/wav").await;
+    assert_eq!(response.status(), 201);
+    let media: Value = response.json().await.expect("json");
+    assert_eq!(media["content_type"], "audio/x-wav");
+    assert_eq!(media["duration_ms"], 2000);
+    assert!(media["variants"].as_array().is_some_and(Vec::is_empty));
+}
