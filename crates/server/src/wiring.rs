@@ -7,7 +7,7 @@ use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
 use folio_domain::content::CollectionService;
 use folio_domain::health::{HealthCheck, HealthService};
-use folio_domain::limits::{Quota, RateLimiter};
+use folio_domain::limits::{FallbackHealth, FallbackRateLimiter, Quota, RateLimiter};
 use folio_domain::media::{MediaService, MediaSettings};
 use folio_domain::objects::ObjectStore;
 use folio_domain::passwords::PasswordWorker;
@@ -42,7 +42,7 @@ pub async fn connect_sql(settings: &Settings) -> anyhow::Result<DatabaseConnecti
 #[derive(Debug, Clone)]
 pub struct Services {
     pub db: DatabaseConnection,
-    /// Counts requests and failed logins (in process; shared limits come with Redis).
+    /// Counts requests and failed logins: through Redis when configured, else in process.
     pub limiter: Arc<dyn RateLimiter>,
     pub auth: AuthService,
     pub users: UserService,
@@ -96,7 +96,8 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     }
     let mut checks: Vec<Arc<dyn HealthCheck>> = vec![Arc::new(SqlHealth::new(db.clone()))];
 
-    let sessions: Arc<dyn SessionStore> = match &settings.redis {
+    let local_limiter: Arc<dyn RateLimiter> = Arc::new(InProcessRateLimiter::new());
+    let (sessions, limiter): (Arc<dyn SessionStore>, Arc<dyn RateLimiter>) = match &settings.redis {
         Some(redis) => {
             let pool = folio_storage_redis::connect(folio_storage_redis::RedisConfig {
                 url: redis.url.expose_secret().to_owned(),
@@ -107,12 +108,17 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
             .await
             .context("Redis")?;
             checks.push(Arc::new(folio_storage_redis::RedisHealth::new(pool.clone(), true)));
-            Arc::new(folio_storage_redis::RedisSessionStore::new(pool))
+            // Limits are shared by every instance through Redis, and fall back to this
+            // process's own counters while Redis is away.
+            let shared = Arc::new(FallbackRateLimiter::new(
+                Arc::new(folio_storage_redis::RedisRateLimiter::new(pool.clone())),
+                local_limiter,
+            ));
+            checks.push(Arc::new(FallbackHealth(shared.clone())));
+            (Arc::new(folio_storage_redis::RedisSessionStore::new(pool)), shared)
         }
-        None => Arc::new(InProcessSessionStore::new()),
+        None => (Arc::new(InProcessSessionStore::new()), local_limiter),
     };
-    // Login limits stay in-process until the shared limiter lands; see the README.
-    let limiter: Arc<dyn RateLimiter> = Arc::new(InProcessRateLimiter::new());
 
     let auth_settings = &settings.auth;
     let params = Argon2Params::new(

@@ -1,10 +1,12 @@
 //! Rate limiting: the port, and the GCRA arithmetic every adapter shares so that in-process
 //! and Redis limits count the same way.
 
+mod fallback;
 mod gcra;
 
 use std::time::Duration;
 
+pub use fallback::{FallbackHealth, FallbackRateLimiter};
 pub use gcra::{Gcra, GcraOutcome};
 
 use crate::DomainError;

@@ -66,3 +66,40 @@ async fn without_redis_sessions_end_with_the_process() {
 fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
+
+#[tokio::test]
+async fn two_instances_sharing_redis_count_one_limit_and_share_sessions() {
+    // Two instances as deployed behind a proxy: one PostgreSQL database, one Redis, the same
+    // secrets.
+    let db = folio_storage_sql::testing::postgres().await;
+    let private_key = folio_crypto::ecies::KeyPair::generate().secret.to_hex();
+    let env = [
+        ("DATABASE_URL", db.url.clone()),
+        ("COOKIE_SECRET", "one-cookie-secret-shared-by-every-instance".to_owned()),
+        ("ECIES_PRIVATE_KEY", private_key),
+        ("REDIS_URL", redis_url()),
+        ("REDIS_KEY_PREFIX", format!("folio-e2e-{}-{}:", std::process::id(), nanos())),
+        ("SHORT_THROTTLE_LIMIT", "4".to_owned()),
+        ("SHORT_THROTTLE_TTL", "60000".to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let first = TestApp::spawn_with(&env).await;
+    let second = TestApp::spawn_with(&env).await;
+    let user = first.create_user("editor").await;
+    // Login spends one of the four requests the client may make.
+    let cookie = session_cookie(&first.login(&new_client(), &user).await);
+
+    let mut statuses = Vec::new();
+    for app in [&second, &first, &second, &first] {
+        statuses.push(session_status(app, &cookie).await.as_u16());
+    }
+    assert_eq!(&statuses[..3], &[200, 200, 200], "a session made on one instance works on the other: {statuses:?}");
+    assert_eq!(statuses[3], 429, "the limit counts both instances' requests: {statuses:?}");
+    let health: Value = second.get("/health").await.json().await.expect("json");
+    assert!(
+        health["checks"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["name"] == "rate_limits" && c["status"] == "up")),
+        "{health}"
+    );
+}
