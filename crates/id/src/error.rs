@@ -1,4 +1,9 @@
 /// Everything that can go wrong making, parsing or laying out an ID.
+///
+/// ```
+/// use folio_id::{IdError, Snowflake};
+/// assert_eq!("-1".parse::<Snowflake>(), Err(IdError::Parse));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdError {

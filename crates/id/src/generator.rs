@@ -17,6 +17,12 @@ use crate::{Epoch, IdError, Snowflake, SonyflakeGenerator};
 /// ```
 pub trait IdGenerator: Send + Sync + fmt::Debug {
     /// A new ID, greater than every ID this generator returned before.
+    ///
+    /// ```
+    /// use folio_id::{Epoch, IdGenerator, SnowflakeGenerator};
+    /// let ids = SnowflakeGenerator::new(Epoch::DEFAULT, 0, 0).unwrap();
+    /// assert!(ids.generate().unwrap() < ids.generate().unwrap());
+    /// ```
     fn generate(&self) -> Result<Snowflake, IdError>;
 }
 
@@ -27,6 +33,12 @@ pub trait IdGenerator: Send + Sync + fmt::Debug {
 /// assert!(SystemClock.now_ms() > 1_700_000_000_000);
 /// ```
 pub trait Clock: Send + Sync + fmt::Debug {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    ///
+    /// ```
+    /// use folio_id::{Clock, SystemClock};
+    /// assert!(SystemClock.now_ms() > 0);
+    /// ```
     fn now_ms(&self) -> u64;
 }
 

@@ -68,6 +68,12 @@ impl Epoch {
 }
 
 /// An ID's fields, as `@sapphire/snowflake` deconstructs them.
+///
+/// ```
+/// use folio_id::{decode, Epoch, Snowflake};
+/// let parts = decode(Snowflake::from_u64((5 << 22) | (1 << 17) | (2 << 12) | 7), Epoch::DEFAULT);
+/// assert_eq!((parts.timestamp_ms - Epoch::DEFAULT.unix_ms(), parts.worker_id, parts.process_id, parts.increment), (5, 1, 2, 7));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SnowflakeParts {
     /// Unix milliseconds.

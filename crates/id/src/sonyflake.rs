@@ -18,6 +18,13 @@ pub struct SonyflakeGenerator {
 impl SonyflakeGenerator {
     /// The machine id is `worker_id << 5 | process_id`, so the pair configured for the
     /// snowflake layout is just as unique here.
+    ///
+    /// ```
+    /// use folio_id::{Epoch, IdGenerator, SonyflakeGenerator};
+    /// let ids = SonyflakeGenerator::new(Epoch::DEFAULT, 2, 3).unwrap();
+    /// assert_eq!(ids.generate().unwrap().as_u64() & 0xffff, 2 << 5 | 3);
+    /// assert!(SonyflakeGenerator::new(Epoch::DEFAULT, 32, 0).is_err());
+    /// ```
     pub fn new(epoch: Epoch, worker_id: u8, process_id: u8) -> Result<Self, IdError> {
         if worker_id > MAX_NODE || process_id > MAX_NODE {
             return Err(IdError::OutOfRange {

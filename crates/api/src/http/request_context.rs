@@ -103,7 +103,8 @@ fn record(
 }
 
 /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest
-/// untrusted address in `X-Forwarded-For` (read right to left, as each proxy appends).
+/// untrusted address in `Forwarded` (RFC 7239) or else `X-Forwarded-For`, read right to left
+/// since each proxy appends the address it received the request from.
 pub(crate) fn client_ip(req: &actix_web::HttpRequest) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
     let Some(proxies) = req.app_data::<web::Data<TrustedProxies>>() else {
@@ -112,15 +113,22 @@ pub(crate) fn client_ip(req: &actix_web::HttpRequest) -> Option<IpAddr> {
     if !proxies.contains(peer) {
         return Some(peer);
     }
-    let forwarded = req
-        .headers()
-        .get_all(HeaderName::from_static("x-forwarded-for"))
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .collect::<Vec<_>>();
+    let values = |name: &'static str| -> Vec<String> {
+        req.headers()
+            .get_all(HeaderName::from_static(name))
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect()
+    };
+    let standard = values("forwarded");
+    let hops: Vec<String> = if standard.is_empty() {
+        values("x-forwarded-for").iter().flat_map(|v| v.split(',')).map(|h| h.trim().to_owned()).collect()
+    } else {
+        standard.iter().flat_map(|v| forwarded_for(v)).collect()
+    };
     let mut nearest = peer;
-    for hop in forwarded.iter().rev() {
-        match hop.trim().parse::<IpAddr>() {
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
             Ok(ip) => {
                 nearest = ip;
                 if !proxies.contains(ip) {
@@ -132,6 +140,28 @@ pub(crate) fn client_ip(req: &actix_web::HttpRequest) -> Option<IpAddr> {
         }
     }
     Some(nearest)
+}
+
+/// The `for=` addresses of a `Forwarded` header, without quotes, brackets or ports
+/// (`for="[2001:db8::1]:4711"` → `2001:db8::1`). An obfuscated or unknown node stays as
+/// written and stops the walk, as a malformed entry does.
+fn forwarded_for(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .filter_map(|element| {
+            element.split(';').find_map(|pair| {
+                let (name, node) = pair.trim().split_once('=')?;
+                name.trim().eq_ignore_ascii_case("for").then(|| {
+                    let node = node.trim().trim_matches('"');
+                    match node.strip_prefix('[') {
+                        Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+                        None if node.matches(':').count() == 1 => node.split(':').next().unwrap_or_default().to_owned(),
+                        None => node.to_owned(),
+                    }
+                })
+            })
+        })
+        .collect()
 }
 
 /// The request id: the proxy's when the peer is a trusted proxy and the value is sane,
@@ -186,6 +216,18 @@ fn problemize(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_headers_yield_bare_addresses() {
+        assert_eq!(
+            forwarded_for(
+                r#"for=192.0.2.60;proto=http;by=203.0.113.43, For="[2001:db8:cafe::17]:4711", for=198.51.100.7:8080"#
+            ),
+            vec!["192.0.2.60", "2001:db8:cafe::17", "198.51.100.7"]
+        );
+        assert_eq!(forwarded_for("proto=https"), Vec::<String>::new());
+        assert_eq!(forwarded_for("for=_hidden"), vec!["_hidden"]);
+    }
 
     #[test]
     fn forwarded_request_ids_are_checked() {

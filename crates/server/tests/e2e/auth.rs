@@ -458,3 +458,32 @@ async fn the_cookie_is_secure_in_production_and_when_configured() {
         assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     }
 }
+
+#[tokio::test]
+async fn the_client_address_comes_from_forwarding_headers_only_behind_trusted_proxies() {
+    async fn failures_until_limited(app: &TestApp, headers: &[(&str, &str)]) -> Vec<u16> {
+        let mut statuses = Vec::new();
+        for n in 0..3 {
+            let mut request = new_client()
+                .post(app.url("/api/v1/auth/login"))
+                .json(&json!({"email": format!("ghost{n}@example.com"), "password": "whatever password"}));
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            statuses.push(request.send().await.expect("login").status().as_u16());
+        }
+        statuses
+    }
+    let trusted = TestApp::spawn_with(&[("AUTH_LOGIN_CLIENT_LIMIT", "2"), ("TRUSTED_PROXIES", "127.0.0.0/8")]).await;
+    let a = [("x-forwarded-for", "198.51.100.1")];
+    assert_eq!(failures_until_limited(&trusted, &a).await, vec![401, 401, 429]);
+    // Another client behind the same proxy is counted apart, through either header.
+    let b = [("forwarded", "for=198.51.100.2;proto=https")];
+    assert_eq!(failures_until_limited(&trusted, &b).await, vec![401, 401, 429]);
+
+    // Without trusted proxies the headers are the client's own words: ignored.
+    let untrusted = TestApp::spawn_with(&[("AUTH_LOGIN_CLIENT_LIMIT", "2")]).await;
+    assert_eq!(failures_until_limited(&untrusted, &[("x-forwarded-for", "198.51.100.3")]).await, vec![401, 401, 429]);
+    let spoofed = [("x-forwarded-for", "198.51.100.4")];
+    assert_eq!(failures_until_limited(&untrusted, &spoofed).await, vec![429, 429, 429], "still the same peer");
+}
