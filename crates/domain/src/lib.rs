@@ -7,6 +7,7 @@ pub mod content;
 pub mod error;
 pub mod health;
 pub mod limits;
+pub mod locks;
 pub mod media;
 pub mod objects;
 pub mod page;

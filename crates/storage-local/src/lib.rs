@@ -2,9 +2,11 @@
 //! or S3 is configured. State lives in this process, so these suit one instance only.
 
 mod limits;
+mod locks;
 mod objects;
 mod sessions;
 
 pub use limits::InProcessRateLimiter;
+pub use locks::InProcessLockManager;
 pub use objects::{DiskHealth, DiskObjectStore};
 pub use sessions::InProcessSessionStore;

@@ -9,11 +9,13 @@
 mod error;
 mod health;
 mod limits;
+mod locks;
 mod pool;
 mod sessions;
 
 pub use error::RedisError;
 pub use health::RedisHealth;
 pub use limits::RedisRateLimiter;
+pub use locks::RedisLockManager;
 pub use pool::{connect, url_from_parts, RedisConfig, RedisPool};
 pub use sessions::RedisSessionStore;

@@ -25,3 +25,15 @@ mod limits {
         (Arc::new(RedisRateLimiter::new(pool)) as Arc<dyn RateLimiter>, cleanup)
     });
 }
+
+mod locks {
+    use std::sync::Arc;
+
+    use folio_domain::locks::LockManager;
+    use folio_storage_redis::RedisLockManager;
+
+    folio_domain::lock_manager_tests!(async {
+        let (pool, cleanup) = super::support::redis().await;
+        (Arc::new(RedisLockManager::new(pool)) as Arc<dyn LockManager>, cleanup)
+    });
+}

@@ -8,6 +8,7 @@
 
 pub mod collections;
 pub mod limits;
+pub mod locks;
 pub mod media;
 pub mod objects;
 pub mod sessions;
@@ -121,6 +122,22 @@ macro_rules! object_store_tests {
                 a_large_object_streams_through_intact,
                 a_failed_upload_stores_nothing,
                 list_finds_objects_by_prefix,
+            ]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! lock_manager_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            locks,
+            $make,
+            [
+                a_held_lock_cannot_be_taken_until_released,
+                a_dead_holders_lease_runs_out_and_its_release_frees_nothing,
+                extending_keeps_the_lock_past_its_first_lease,
+                of_many_racing_acquirers_exactly_one_wins,
             ]
         );
     };
