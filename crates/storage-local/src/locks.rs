@@ -6,10 +6,13 @@ use std::time::{Duration, Instant};
 use folio_domain::locks::{Lease, LockManager};
 use folio_domain::DomainError;
 
+/// Held locks: key → (fencing token, lease end).
+type Held = HashMap<String, (u64, Instant)>;
+
 /// Locks in this process: enough for one instance, where nothing else competes.
 #[derive(Debug, Default)]
 pub struct InProcessLockManager {
-    held: Mutex<HashMap<String, (u64, Instant)>>,
+    held: Mutex<Held>,
     next_token: AtomicU64,
 }
 
@@ -18,7 +21,7 @@ impl InProcessLockManager {
         Self::default()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, (u64, Instant)>>, DomainError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Held>, DomainError> {
         self.held.lock().map_err(|_| DomainError::Internal("lock table poisoned".into()))
     }
 }
