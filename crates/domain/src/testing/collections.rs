@@ -5,17 +5,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+use super::unique_id as next_id;
 use crate::content::{CollectionItem, CollectionKind, CollectionRepository, ItemId};
 use crate::media::MediaId;
 use crate::DomainError;
-
-fn next_id() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let base =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64) << 22;
-    base + NEXT.fetch_add(1, Ordering::Relaxed)
-}
 
 /// An item of `kind` with a unique id and a title.
 pub fn sample_item(kind: CollectionKind, title: &str) -> CollectionItem {

@@ -10,14 +10,7 @@ use crate::values::Localized;
 use crate::DomainError;
 
 use super::unique;
-
-fn next_id() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let base =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64) << 22;
-    base + NEXT.fetch_add(1, Ordering::Relaxed)
-}
+use super::unique_id as next_id;
 
 /// A media record with a unique id and key.
 pub fn sample_media(category: MediaCategory, content_type: &str) -> Media {

@@ -181,6 +181,16 @@ pub fn sample_user(id: u64, email: &str, role: crate::users::Role) -> crate::use
     }
 }
 
+/// An id no other test has used, in this process or another sharing the same database: the
+/// clock in the high bits (as a snowflake has it), a process-wide counter below.
+pub fn unique_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let base =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64) << 22;
+    base + (NEXT.fetch_add(1, Ordering::Relaxed) & ((1 << 22) - 1))
+}
+
 /// A unique-per-call suffix, so suites sharing one database never collide.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::unique_id as user;
 use crate::sessions::{Session, SessionId, SessionStore};
 use crate::users::{Role, UserId};
 
@@ -17,14 +18,6 @@ fn session(user: u64) -> Session {
         user_agent: Some("conformance/1.0".into()),
         ip: Some("127.0.0.1".into()),
     }
-}
-
-fn user() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let base =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64) << 22;
-    base + NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 const LONG: Duration = Duration::from_secs(600);

@@ -6,19 +6,11 @@ use crate::page::PageRequest;
 use crate::users::{Email, Role, UserId, UserName, UserRepository, UserStatus};
 use crate::DomainError;
 
+use super::unique_id as id;
 use super::{sample_user, unique};
 
 fn email() -> String {
     format!("{}@example.com", unique("user"))
-}
-
-fn id() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    // High bits from the clock keep ids unique across test processes sharing a database.
-    let base =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64) << 22;
-    base + NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 pub async fn an_inserted_user_reads_back_by_id_and_email(repo: Arc<dyn UserRepository>) {
