@@ -22,6 +22,28 @@ pub struct RateLimitTiers {
     pub limiter: Arc<dyn RateLimiter>,
     /// (name, quota), e.g. ("default", 60 per 60 s), ("short", 20 per 10 s).
     pub tiers: Vec<(&'static str, Quota)>,
+    /// Uploads per client, counted on top of the tiers before an upload's body is read.
+    pub upload: Quota,
+}
+
+impl RateLimitTiers {
+    /// Counts one upload by the client of `req`; 429 problem details when over the quota.
+    pub(crate) async fn check_upload(&self, req: &actix_web::HttpRequest) -> Result<(), Problem> {
+        let client = client_ip(req).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        match self.limiter.hit(&format!("tier:upload:{client}"), self.upload).await {
+            Ok(decision) if !decision.allowed => {
+                let mut problem =
+                    Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many uploads; retry later");
+                problem.retry_after_secs = Some(secs(decision.retry_after.unwrap_or(decision.reset_after)));
+                Err(problem)
+            }
+            Ok(_) => Ok(()),
+            Err(error) => {
+                tracing::warn!(error = %error, "rate limiter unavailable; upload allowed");
+                Ok(())
+            }
+        }
+    }
 }
 
 pub(crate) async fn middleware(

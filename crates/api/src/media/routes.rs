@@ -18,6 +18,7 @@ use crate::auth::extract::SignedIn;
 use crate::http::json::JsonBody;
 use crate::http::problem::Problem;
 use crate::http::query::QueryParams;
+use crate::http::rate_limit::RateLimitTiers;
 use crate::AppState;
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
@@ -59,6 +60,7 @@ pub struct UploadForm {
         (status = 413, description = "Larger than the category allows; nothing is stored", body = Problem),
         (status = 415, description = "A type the category does not accept", body = Problem),
         (status = 422, body = Problem),
+        (status = 429, description = "Too many uploads (`UPLOAD_THROTTLE_*`)", body = Problem),
     ))]
 pub(crate) async fn upload_media(
     signed_in: SignedIn,
@@ -66,7 +68,9 @@ pub(crate) async fn upload_media(
     req: HttpRequest,
     query: QueryParams<UploadQuery>,
     multipart: Multipart,
+    limits: web::Data<RateLimitTiers>,
 ) -> Result<HttpResponse, Problem> {
+    limits.check_upload(&req).await?;
     let category = parse_category(query.0.category.as_deref())?;
     let limits = state.media.limits();
     let limit = category.map_or(limits.largest(), |c| limits.for_category(c));

@@ -47,6 +47,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             ("default", Quota { limit: throttle.default_limit, window: throttle.default_window }),
             ("short", Quota { limit: throttle.short_limit, window: throttle.short_window }),
         ],
+        upload: Quota { limit: throttle.upload_limit, window: throttle.upload_window },
     };
 
     // Object deletions that failed before (S3 down during a delete) are retried at start.

@@ -36,6 +36,8 @@ pub const KEYS: &[(&str, bool, &str)] = &[
     ("THROTTLE_LIMIT", false, "requests per default window"),
     ("SHORT_THROTTLE_TTL", false, "short rate-limit window in milliseconds"),
     ("SHORT_THROTTLE_LIMIT", false, "requests per short window"),
+    ("UPLOAD_THROTTLE_TTL", false, "upload rate-limit window in milliseconds"),
+    ("UPLOAD_THROTTLE_LIMIT", false, "uploads per client per upload window"),
     ("REDIS_URL", true, "redis://[:password@]host:port/db; sessions go to Redis when set"),
     ("REDIS_HOST", false, "Redis host (used when REDIS_URL is unset)"),
     ("REDIS_PORT", false, "Redis port"),

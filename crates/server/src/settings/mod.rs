@@ -112,6 +112,8 @@ pub struct ThrottleSettings {
     pub default_limit: u32,
     pub short_window: Duration,
     pub short_limit: u32,
+    pub upload_window: Duration,
+    pub upload_limit: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +235,8 @@ impl Settings {
             default_limit: r.number("THROTTLE_LIMIT", 60, 1, 1_000_000),
             short_window: Duration::from_millis(r.number("SHORT_THROTTLE_TTL", 10_000, 1, 86_400_000)),
             short_limit: r.number("SHORT_THROTTLE_LIMIT", 20, 1, 1_000_000),
+            upload_window: Duration::from_millis(r.number("UPLOAD_THROTTLE_TTL", 600_000, 1, 86_400_000)),
+            upload_limit: r.number("UPLOAD_THROTTLE_LIMIT", 60, 1, 1_000_000),
         };
         let redis = read_redis(&mut r);
         let sessions = read_sessions(&mut r, env);

@@ -397,3 +397,17 @@ async fn audio_duration_is_read_from_the_header() {
     assert_eq!(media["duration_ms"], 2000);
     assert!(media["variants"].as_array().is_some_and(Vec::is_empty));
 }
+
+#[tokio::test]
+async fn uploads_have_their_own_rate_limit() {
+    let app = TestApp::spawn_with(&[("UPLOAD_THROTTLE_LIMIT", "2")]).await;
+    let (_, client) = app.login_as("editor").await;
+    for _ in 0..2 {
+        assert_eq!(upload(&app, &client, "", png(8, 8), "a.png", "image/png").await.status(), 201);
+    }
+    let limited = upload(&app, &client, "", png(8, 8), "a.png", "image/png").await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    // Other requests are not held back by the upload quota.
+    assert_eq!(client.get(app.url("/api/v1/media")).send().await.expect("list").status(), 200);
+}
