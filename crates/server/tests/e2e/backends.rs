@@ -103,3 +103,87 @@ async fn two_instances_sharing_redis_count_one_limit_and_share_sessions() {
         "{health}"
     );
 }
+
+/// A Redis server of the test's own, on a free port, that the test can stop and start.
+struct OwnRedis {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> OwnRedis {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (installed by scripts/test)");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        OwnRedis { port, child: Some(child) }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+async fn check_status(app: &TestApp, name: &str) -> (u16, String) {
+    let response = app.get("/health").await;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("json");
+    let check = body["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == name))
+        .map(|c| c["status"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    (status, check)
+}
+
+#[tokio::test]
+async fn when_redis_stops_requests_get_503_not_500_and_everything_recovers_when_it_returns() {
+    let mut redis = OwnRedis::start(free_port());
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let app = TestApp::spawn_with(&[("REDIS_URL", url.as_str()), ("REDIS_TIMEOUT_MS", "500")]).await;
+    let user = app.create_user("editor").await;
+    let cookie = session_cookie(&app.login(&new_client(), &user).await);
+    assert_eq!(session_status(&app, &cookie).await, 200);
+
+    redis.stop();
+    let during = session_status(&app, &cookie).await;
+    assert_eq!(during, 503, "sessions live in Redis: unavailable, not an internal error");
+    let login = app.login(&new_client(), &user).await;
+    assert_eq!(login.status(), 503);
+    let problem: Value = login.json().await.expect("json");
+    assert_eq!(problem["code"], "service_unavailable");
+    assert_eq!(check_status(&app, "redis").await, (503, "down".to_owned()));
+    assert_eq!(check_status(&app, "rate_limits").await.1, "down", "limits fell back to this process");
+    assert_eq!(app.get("/health/live").await.status(), 200);
+
+    // The same port again: a fresh, empty Redis.
+    let _redis = OwnRedis::start(redis.port);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while check_status(&app, "redis").await != (200, "up".to_owned()) {
+        assert!(std::time::Instant::now() < deadline, "health did not recover");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(session_status(&app, &cookie).await, 401, "the old Redis's sessions are gone, not an error");
+    let cookie = session_cookie(&app.login(&new_client(), &user).await);
+    assert_eq!(session_status(&app, &cookie).await, 200);
+    assert_eq!(check_status(&app, "rate_limits").await.1, "up", "limits are shared again");
+}
