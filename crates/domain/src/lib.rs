@@ -6,6 +6,7 @@ pub mod clock;
 pub mod content;
 pub mod error;
 pub mod health;
+pub mod ids;
 pub mod limits;
 pub mod locks;
 pub mod media;

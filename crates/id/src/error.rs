@@ -25,4 +25,7 @@ pub enum IdError {
     /// The Sonyflake generator failed (its own message).
     #[error("sonyflake: {0}")]
     Sonyflake(String),
+    /// The generator was stopped: its node ids may be someone else's now (a lost lease).
+    #[error("ID generation is suspended: this instance no longer holds its worker id")]
+    Suspended,
 }

@@ -7,12 +7,15 @@ use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
 use folio_domain::content::CollectionService;
 use folio_domain::health::{HealthCheck, HealthService};
+use folio_domain::ids::{lease_node, NodeLease};
 use folio_domain::limits::{FallbackHealth, FallbackRateLimiter, Quota, RateLimiter};
+use folio_domain::locks::LockManager;
 use folio_domain::media::{MediaService, MediaSettings};
 use folio_domain::objects::ObjectStore;
 use folio_domain::passwords::PasswordWorker;
 use folio_domain::sessions::{SessionPolicy, SessionStore};
 use folio_domain::users::{UserRepository, UserService};
+use folio_id::IdGenerator;
 use folio_storage_local::{DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessSessionStore};
 use folio_storage_s3::{S3Config, S3Health, S3ObjectStore};
 use folio_storage_sql::{
@@ -38,10 +41,32 @@ pub async fn connect_sql(settings: &Settings) -> anyhow::Result<DatabaseConnecti
         .with_context(|| format!("database {:?}", database.kind))
 }
 
+/// How long a snowflake node lease lasts without renewal (renewed every third of it).
+pub const NODE_LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Services {
+    /// Keeps the node lease renewed while the process runs.
+    pub fn keep_alive(&self) {
+        if let Some((lease, locks)) = &self.node_lease {
+            lease.keep_alive(locks.clone(), NODE_LEASE);
+        }
+    }
+
+    /// Gives back what this process holds: the node lease, the database pool.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        if let Some((lease, locks)) = &self.node_lease {
+            lease.release(locks.as_ref()).await;
+        }
+        self.db.close().await.context("closing the database pool")
+    }
+}
+
 /// Every service, wired to the adapters the settings name.
 #[derive(Debug, Clone)]
 pub struct Services {
     pub db: DatabaseConnection,
+    /// The snowflake node id leased from Redis, with the locks that hold it.
+    pub node_lease: Option<(NodeLease, Arc<dyn LockManager>)>,
     /// Counts requests and failed logins: through Redis when configured, else in process.
     pub limiter: Arc<dyn RateLimiter>,
     pub auth: AuthService,
@@ -97,6 +122,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     let mut checks: Vec<Arc<dyn HealthCheck>> = vec![Arc::new(SqlHealth::new(db.clone()))];
 
     let local_limiter: Arc<dyn RateLimiter> = Arc::new(InProcessRateLimiter::new());
+    let mut redis_pool = None;
     let (sessions, limiter): (Arc<dyn SessionStore>, Arc<dyn RateLimiter>) = match &settings.redis {
         Some(redis) => {
             let pool = folio_storage_redis::connect(folio_storage_redis::RedisConfig {
@@ -115,6 +141,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
                 local_limiter,
             ));
             checks.push(Arc::new(FallbackHealth(shared.clone())));
+            redis_pool = Some(pool.clone());
             (Arc::new(folio_storage_redis::RedisSessionStore::new(pool)), shared)
         }
         None => (Arc::new(InProcessSessionStore::new()), local_limiter),
@@ -131,13 +158,22 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let passwords = PasswordWorker::new(hasher, auth_settings.hash_concurrency.unwrap_or(cores));
 
-    let ids = folio_id::build_generator(
-        settings.ids.layout,
-        settings.ids.epoch,
-        settings.ids.worker_id,
-        settings.ids.process_id,
-    )
-    .context("ID generator (SNOWFLAKE_*)")?;
+    let (layout, epoch) = (settings.ids.layout, settings.ids.epoch);
+    let (ids, node_lease): (Arc<dyn IdGenerator>, Option<NodeLease>) = match &redis_pool {
+        // Several instances share this Redis: each leases a node id of its own.
+        Some(pool) => {
+            let locks: Arc<dyn LockManager> = Arc::new(folio_storage_redis::RedisLockManager::new(pool.clone()));
+            let (ids, lease) =
+                lease_node(locks, NODE_LEASE, |w, p| folio_id::build_generator(layout, epoch, w, p)).await?;
+            checks.push(Arc::new(lease.health()));
+            (Arc::new(ids), Some(lease))
+        }
+        None => (
+            folio_id::build_generator(layout, epoch, settings.ids.worker_id, settings.ids.process_id)
+                .context("ID generator (SNOWFLAKE_*)")?,
+            None,
+        ),
+    };
     let (store, store_health) = object_store(settings)?;
     checks.push(store_health);
     let media = MediaService::new(
@@ -172,6 +208,9 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     Ok(Services {
         auth: AuthService::new(users.clone(), sessions.clone(), passwords.clone(), limiter.clone(), policy, limits),
         limiter,
+        node_lease: node_lease.zip(
+            redis_pool.map(|pool| Arc::new(folio_storage_redis::RedisLockManager::new(pool)) as Arc<dyn LockManager>),
+        ),
         users: UserService::new(users, sessions, passwords, ids),
         media,
         collections,

@@ -12,6 +12,7 @@ use crate::{secrets, wiring};
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let secrets = secrets::resolve(&settings).map_err(anyhow::Error::msg)?;
     let services = wiring::build(&settings).await?;
+    services.keep_alive();
 
     let metrics = if settings.metrics_enabled {
         Some(PrometheusBuilder::new().install_recorder().context("installing the metrics recorder")?)
@@ -82,7 +83,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         handle.stop(true).await;
     });
     server.await.context("HTTP server")?;
-    services.db.close().await.context("closing the database pool")?;
+    services.shutdown().await?;
     tracing::info!("stopped");
     Ok(())
 }

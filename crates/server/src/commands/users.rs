@@ -37,14 +37,13 @@ pub async fn seed(settings: Settings) -> anyhow::Result<()> {
     } else {
         println!("admin {} already exists; nothing changed", user.email);
     }
-    services.db.close().await?;
-    Ok(())
+    services.shutdown().await
 }
 
 pub async fn run(settings: Settings, action: UsersAction) -> anyhow::Result<()> {
     let services = wiring::build(&settings).await?;
     let result = dispatch(&services, action).await;
-    services.db.close().await?;
+    services.shutdown().await?;
     result
 }
 

@@ -79,14 +79,34 @@ async fn two_instances_sharing_redis_count_one_limit_and_share_sessions() {
         ("ECIES_PRIVATE_KEY", private_key),
         ("REDIS_URL", redis_url()),
         ("REDIS_KEY_PREFIX", format!("folio-e2e-{}-{}:", std::process::id(), nanos())),
-        ("SHORT_THROTTLE_LIMIT", "4".to_owned()),
+        ("SHORT_THROTTLE_LIMIT", "6".to_owned()),
         ("SHORT_THROTTLE_TTL", "60000".to_owned()),
+        ("AUTH_OPEN_REGISTRATION", "true".to_owned()),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let first = TestApp::spawn_with(&env).await;
     let second = TestApp::spawn_with(&env).await;
+
+    // Each instance leased its own snowflake node: the IDs they make differ in it.
+    let mut nodes = Vec::new();
+    for (n, app) in [&first, &second].into_iter().enumerate() {
+        let registered: Value = new_client()
+            .post(app.url("/api/v1/auth/register"))
+            .json(&serde_json::json!({"name": "N", "email": format!("node{n}@example.com"), "password": "long enough pw"}))
+            .send()
+            .await
+            .expect("register")
+            .json()
+            .await
+            .expect("json");
+        let id: folio_id::Snowflake = registered["id"].as_str().expect("id").parse().expect("snowflake");
+        let parts = folio_id::decode(id, folio_id::Epoch::DEFAULT);
+        nodes.push((parts.worker_id, parts.process_id));
+    }
+    assert_ne!(nodes[0], nodes[1], "distinct node leases: {nodes:?}");
     let user = first.create_user("editor").await;
-    // Login spends one of the four requests the client may make.
+    // The two registrations and this login spend three of the six requests the client may
+    // make, whichever instance it asks.
     let cookie = session_cookie(&first.login(&new_client(), &user).await);
 
     let mut statuses = Vec::new();
