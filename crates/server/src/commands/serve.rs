@@ -71,6 +71,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let server = server
         .bind((settings.http.host, settings.http.port))
         .with_context(|| format!("cannot listen on {}:{}", settings.http.host, settings.http.port))?;
+    let signals = ShutdownSignals::register()?;
     for addr in server.addrs() {
         tracing::info!(addr = %addr, version = env!("CARGO_PKG_VERSION"), "listening");
     }
@@ -78,7 +79,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let handle = server.handle();
     let grace = settings.http.shutdown_grace;
     tokio::spawn(async move {
-        let signal = shutdown_signal().await;
+        let signal = signals.recv().await;
         tracing::info!(signal, grace_secs = grace.as_secs(), "shutting down: draining in-flight requests");
         handle.stop(true).await;
     });
@@ -88,24 +89,41 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() -> &'static str {
+/// The signals that stop the server. Registered before the server announces that it listens,
+/// so that a signal sent right after that announcement is never left to its default action.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn register() -> anyhow::Result<ShutdownSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(ShutdownSignals {
+                terminate: signal(SignalKind::terminate()).context("handling SIGTERM")?,
+                interrupt: signal(SignalKind::interrupt()).context("handling SIGINT")?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(ShutdownSignals {})
+    }
+
+    async fn recv(mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => "SIGTERM",
+                _ = self.interrupt.recv() => "SIGINT",
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "SIGINT"
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "SIGINT"
+        }
     }
 }
