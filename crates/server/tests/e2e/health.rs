@@ -67,12 +67,16 @@ async fn every_request_is_logged_as_one_line_with_route_status_and_request_id() 
     let app = TestApp::spawn().await;
     let response = app.get("/health/live").await;
     let request_id = response.headers()["x-request-id"].to_str().expect("ascii").to_owned();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let line = app
-        .logs()
-        .into_iter()
-        .find(|l| l.contains("request completed") && l.contains(&request_id))
-        .expect("request log line");
+    // The line reaches the pipe a moment after the response: wait for it (bounded).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let line = loop {
+        if let Some(line) = app.logs().into_iter().find(|l| l.contains("request completed") && l.contains(&request_id))
+        {
+            break line;
+        }
+        assert!(std::time::Instant::now() < deadline, "no request log line; logs:\n{}", app.logs().join("\n"));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     let event: Value = serde_json::from_str(&line).expect("json log line");
     let span = &event["span"];
     assert_eq!(span["method"], "GET");
