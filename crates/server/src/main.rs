@@ -39,7 +39,7 @@ fn main() -> ExitCode {
 /// logging, and hands them to `command`.
 fn with_settings(logs: LogTarget, command: impl FnOnce(Settings) -> ExitCode) -> ExitCode {
     match Settings::load() {
-        Ok((settings, _layers)) => {
+        Ok(settings) => {
             telemetry::init(&settings.log, logs);
             command(settings)
         }

@@ -41,6 +41,9 @@ pub async fn connect_sql(settings: &Settings) -> anyhow::Result<DatabaseConnecti
         .with_context(|| format!("database {:?}", database.kind))
 }
 
+/// A leased snowflake node id with the locks that hold it.
+pub type HeldNode = (NodeLease, Arc<dyn LockManager>);
+
 /// How long a snowflake node lease lasts without renewal (renewed every third of it).
 pub const NODE_LEASE: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -66,7 +69,7 @@ impl Services {
 pub struct Services {
     pub db: DatabaseConnection,
     /// The snowflake node id leased from Redis, with the locks that hold it.
-    pub node_lease: Option<(NodeLease, Arc<dyn LockManager>)>,
+    pub node_lease: Option<HeldNode>,
     /// Counts requests and failed logins: through Redis when configured, else in process.
     pub limiter: Arc<dyn RateLimiter>,
     pub auth: AuthService,
@@ -159,14 +162,14 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     let passwords = PasswordWorker::new(hasher, auth_settings.hash_concurrency.unwrap_or(cores));
 
     let (layout, epoch) = (settings.ids.layout, settings.ids.epoch);
-    let (ids, node_lease): (Arc<dyn IdGenerator>, Option<NodeLease>) = match &redis_pool {
+    let (ids, node_lease): (Arc<dyn IdGenerator>, Option<HeldNode>) = match &redis_pool {
         // Several instances share this Redis: each leases a node id of its own.
         Some(pool) => {
             let locks: Arc<dyn LockManager> = Arc::new(folio_storage_redis::RedisLockManager::new(pool.clone()));
             let (ids, lease) =
-                lease_node(locks, NODE_LEASE, |w, p| folio_id::build_generator(layout, epoch, w, p)).await?;
+                lease_node(locks.clone(), NODE_LEASE, |w, p| folio_id::build_generator(layout, epoch, w, p)).await?;
             checks.push(Arc::new(lease.health()));
-            (Arc::new(ids), Some(lease))
+            (Arc::new(ids), Some((lease, locks)))
         }
         None => (
             folio_id::build_generator(layout, epoch, settings.ids.worker_id, settings.ids.process_id)
@@ -208,9 +211,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     Ok(Services {
         auth: AuthService::new(users.clone(), sessions.clone(), passwords.clone(), limiter.clone(), policy, limits),
         limiter,
-        node_lease: node_lease.zip(
-            redis_pool.map(|pool| Arc::new(folio_storage_redis::RedisLockManager::new(pool)) as Arc<dyn LockManager>),
-        ),
+        node_lease,
         users: UserService::new(users, sessions, passwords, ids),
         media,
         collections,

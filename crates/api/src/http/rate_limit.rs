@@ -31,12 +31,7 @@ impl RateLimitTiers {
     pub(crate) async fn check_upload(&self, req: &actix_web::HttpRequest) -> Result<(), Problem> {
         let client = client_ip(req).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         match self.limiter.hit(&format!("tier:upload:{client}"), self.upload).await {
-            Ok(decision) if !decision.allowed => {
-                let mut problem =
-                    Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many uploads; retry later");
-                problem.retry_after_secs = Some(secs(decision.retry_after.unwrap_or(decision.reset_after)));
-                Err(problem)
-            }
+            Ok(decision) if !decision.allowed => Err(too_many(&decision, "too many uploads; retry later")),
             Ok(_) => Ok(()),
             Err(error) => {
                 tracing::warn!(error = %error, "rate limiter unavailable; upload allowed");
@@ -65,10 +60,7 @@ pub(crate) async fn middleware(
             }
         };
         if !decision.allowed {
-            let mut problem =
-                Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; retry later");
-            problem.retry_after_secs = Some(secs(decision.retry_after.unwrap_or(decision.reset_after)));
-            let mut response = problem.error_response();
+            let mut response = too_many(&decision, "too many requests; retry later").error_response();
             set_headers(response.headers_mut(), &decision);
             return Ok(req.into_response(response));
         }
@@ -81,6 +73,13 @@ pub(crate) async fn middleware(
         set_headers(response.headers_mut(), &decision);
     }
     Ok(response)
+}
+
+/// 429 problem details telling the client when to try again.
+fn too_many(decision: &RateDecision, detail: &str) -> Problem {
+    let mut problem = Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail);
+    problem.retry_after_secs = Some(secs(decision.retry_after.unwrap_or(decision.reset_after)));
+    problem
 }
 
 fn set_headers(headers: &mut actix_web::http::header::HeaderMap, decision: &RateDecision) {

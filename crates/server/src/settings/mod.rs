@@ -188,12 +188,10 @@ pub const MIN_COOKIE_SECRET_LEN: usize = 32;
 
 impl Settings {
     /// Loads the layers of the real process and reads them.
-    pub fn load() -> Result<(Settings, Layers), Vec<String>> {
+    pub fn load() -> Result<Settings, Vec<String>> {
         let layers =
             Layers::load(&LayerInputs::from_process()).map_err(|e| vec![format!("invalid configuration: {e}")])?;
-        let settings = Settings::from_layers(&layers)
-            .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-        Ok((settings, layers))
+        Settings::from_layers(&layers).map_err(|errors| errors.iter().map(ToString::to_string).collect())
     }
 
     pub fn from_layers(layers: &Layers) -> Result<Settings, Vec<ConfigError>> {
