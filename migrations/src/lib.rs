@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20250101_000001_users;
 mod m20250102_000001_media;
 mod m20250103_000001_collection_items;
+mod m20250104_000001_articles;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20250101_000001_users::Migration),
             Box::new(m20250102_000001_media::Migration),
             Box::new(m20250103_000001_collection_items::Migration),
+            Box::new(m20250104_000001_articles::Migration),
         ]
     }
 }

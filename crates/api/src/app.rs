@@ -5,6 +5,7 @@ use actix_web::{web, App};
 use ipnet::IpNet;
 
 use crate::auth::csrf::{self, AllowedOrigins};
+use crate::http::caching::PublicMaxAge;
 use crate::http::rate_limit::{self, RateLimitTiers};
 use crate::http::{json::JsonLimit, problem, request_context};
 use crate::{auth, content, docs, health, media, users, AppState};
@@ -19,11 +20,13 @@ pub struct ApiConfig {
     /// Browser origins (`https://example.com`) allowed to send state-changing requests
     /// besides the server's own.
     pub allowed_origins: Vec<String>,
+    /// `max-age` of public content reads, in seconds (`HTTP_CACHE_MAX_AGE`).
+    pub public_max_age: u32,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { trusted_proxies: Vec::new(), json_limit: 1024 * 1024, allowed_origins: Vec::new() }
+        Self { trusted_proxies: Vec::new(), json_limit: 1024 * 1024, allowed_origins: Vec::new(), public_max_age: 60 }
     }
 }
 
@@ -46,6 +49,7 @@ pub fn build_app(
         .app_data(web::Data::new(request_context::TrustedProxies(config.trusted_proxies)))
         .app_data(web::Data::new(AllowedOrigins(config.allowed_origins)))
         .app_data(web::Data::new(limits))
+        .app_data(web::Data::new(PublicMaxAge(config.public_max_age)))
         .app_data(JsonLimit(config.json_limit))
         .configure(health::routes)
         .service(
@@ -56,7 +60,7 @@ pub fn build_app(
                 .configure(auth::routes::routes)
                 .configure(users::routes::routes)
                 .configure(media::routes::routes)
-                .configure(content::routes::routes),
+                .configure(content::routes),
         )
         .default_service(web::to(problem::not_found))
         .wrap(Compress::default())

@@ -2,6 +2,8 @@
 //! domain errors to RFC 9457 problem details. It never names a storage adapter: the binary
 //! builds the services and hands them over in [`AppState`].
 
+#[macro_use]
+mod route_table;
 mod app;
 mod auth;
 mod content;
@@ -18,4 +20,5 @@ pub use docs::{openapi_json_text, ApiDoc};
 pub use http::json::JsonBody;
 pub use http::problem::Problem;
 pub use http::rate_limit::RateLimitTiers;
+pub use route_table::served_routes;
 pub use state::AppState;

@@ -1,4 +1,5 @@
 use folio_domain::auth::AuthService;
+use folio_domain::content::articles::ArticleService;
 use folio_domain::content::CollectionService;
 use folio_domain::health::HealthService;
 use folio_domain::media::MediaService;
@@ -15,6 +16,7 @@ pub struct AppState {
     pub users: UserService,
     pub media: MediaService,
     pub collections: CollectionService,
+    pub articles: ArticleService,
     pub session_cookie: SessionCookie,
     /// `AUTH_OPEN_REGISTRATION`: anyone may register (as an editor).
     pub open_registration: bool,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
+use folio_domain::content::articles::ArticleService;
 use folio_domain::content::CollectionService;
 use folio_domain::health::{HealthCheck, HealthService};
 use folio_domain::ids::{lease_node, NodeLease};
@@ -19,7 +20,7 @@ use folio_id::IdGenerator;
 use folio_storage_local::{DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessSessionStore};
 use folio_storage_s3::{S3Config, S3Health, S3ObjectStore};
 use folio_storage_sql::{
-    DatabaseConnection, PoolOptions, SqlCollectionRepository, SqlHealth, SqlMediaRepository, SqlUserRepository,
+    DatabaseConnection, PoolOptions, SqlContent, SqlHealth, SqlMediaRepository, SqlUserRepository,
 };
 use secrecy::ExposeSecret;
 
@@ -76,6 +77,7 @@ pub struct Services {
     pub users: UserService,
     pub media: MediaService,
     pub collections: CollectionService,
+    pub articles: ArticleService,
     pub health: HealthService,
 }
 
@@ -192,12 +194,9 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
             image_workers: settings.media.image_workers.unwrap_or(cores),
         },
     );
-    let collections = CollectionService::new(
-        Arc::new(SqlCollectionRepository::new(db.clone())),
-        media.clone(),
-        ids.clone(),
-        settings.languages.clone(),
-    );
+    let content = SqlContent::new(db.clone());
+    let collections =
+        CollectionService::new(Arc::new(content.collections()), media.clone(), ids.clone(), settings.languages.clone());
     let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(db.clone()));
     let policy = SessionPolicy {
         idle_ttl: settings.sessions.idle_ttl,
@@ -214,6 +213,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         node_lease,
         users: UserService::new(users, sessions, passwords, ids),
         media,
+        articles: ArticleService::new(Arc::new(content.articles()), collections.clone()),
         collections,
         health: HealthService::new(checks, settings.health_timeout),
         db,

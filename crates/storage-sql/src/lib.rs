@@ -1,8 +1,8 @@
 //! SeaORM adapters for Folio's repository ports: PostgreSQL, and SQLite as the embedded
 //! default. The same code serves both; where their SQL differs, the difference is local.
 
-mod collections;
 mod connection;
+mod content;
 mod errors;
 mod health;
 mod ids;
@@ -13,8 +13,8 @@ mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use collections::SqlCollectionRepository;
 pub use connection::{connect, migrate, Backend, PoolOptions, SqlError};
+pub use content::{SqlArticleRepository, SqlCollectionRepository, SqlContent};
 pub use health::SqlHealth;
 pub use media::SqlMediaRepository;
 pub use sea_orm::DatabaseConnection;

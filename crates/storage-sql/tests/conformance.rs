@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use folio_domain::content::CollectionRepository;
 use folio_domain::media::MediaRepository;
+use folio_domain::testing::collections::ContentRepositories;
 use folio_domain::users::UserRepository;
 use folio_storage_sql::testing;
-use folio_storage_sql::{SqlCollectionRepository, SqlMediaRepository, SqlUserRepository};
+use folio_storage_sql::{SqlContent, SqlMediaRepository, SqlUserRepository};
 
 mod sqlite {
     use super::*;
@@ -29,9 +29,10 @@ mod sqlite {
     mod collections {
         use super::*;
 
-        folio_domain::collection_repository_tests!(async {
+        folio_domain::content_repository_tests!(async {
             let db = testing::sqlite().await;
-            (Arc::new(SqlCollectionRepository::new(db.db.clone())) as Arc<dyn CollectionRepository>, db)
+            let content = SqlContent::new(db.db.clone());
+            (ContentRepositories { items: Arc::new(content.collections()), articles: Arc::new(content.articles()) }, db)
         });
     }
 }
@@ -56,9 +57,10 @@ mod postgres {
     mod collections {
         use super::*;
 
-        folio_domain::collection_repository_tests!(async {
+        folio_domain::content_repository_tests!(async {
             let db = testing::postgres().await;
-            (Arc::new(SqlCollectionRepository::new(db.db.clone())) as Arc<dyn CollectionRepository>, db)
+            let content = SqlContent::new(db.db.clone());
+            (ContentRepositories { items: Arc::new(content.collections()), articles: Arc::new(content.articles()) }, db)
         });
     }
 }

@@ -12,12 +12,16 @@ use crate::http::problem::Problem;
 use crate::users::view::UserView;
 use crate::AppState;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/login", web::post().to(login))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/auth/session", web::get().to(session))
-        .route("/auth/register", web::post().to(register));
-}
+routes!(
+    ROUTES,
+    routes,
+    [
+        (post, "/auth/login", login),
+        (post, "/auth/logout", logout),
+        (get, "/auth/session", session),
+        (post, "/auth/register", register),
+    ]
+);
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

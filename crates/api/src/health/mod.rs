@@ -6,15 +6,17 @@ use serde_json::json;
 
 use crate::AppState;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health))
-        .route("/health/live", web::get().to(live))
-        .route("/health/ready", web::get().to(ready))
-        .route("/metrics", web::get().to(metrics));
-}
+routes!(
+    ROUTES,
+    routes,
+    [(get, "/health", health), (get, "/health/live", live), (get, "/health/ready", ready), (get, "/metrics", metrics),]
+);
 
 /// Every dependency with its status and latency; 503 when a required one is down.
-async fn health(state: web::Data<AppState>) -> HttpResponse {
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "`{status: up|degraded, version, checks: [{name, status, required, latency_ms, message}]}`", content_type = "application/json"),
+        (status = 503, description = "A required dependency is down", content_type = "application/json")))]
+pub(crate) async fn health(state: web::Data<AppState>) -> HttpResponse {
     let report = state.health.report().await;
     let mut response = if report.is_ready() { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
     response.insert_header((header::CACHE_CONTROL, "no-store")).json(json!({
@@ -25,12 +27,17 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// The process is running and answering: no dependency is consulted.
-async fn live() -> HttpResponse {
+#[utoipa::path(get, path = "/health/live", tag = "operations",
+    responses((status = 200, description = "`{status: up}`", content_type = "application/json")))]
+pub(crate) async fn live() -> HttpResponse {
     HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({ "status": "up" }))
 }
 
 /// 503 until every required dependency answers.
-async fn ready(state: web::Data<AppState>) -> HttpResponse {
+#[utoipa::path(get, path = "/health/ready", tag = "operations",
+    responses((status = 200, description = "`{status: ready, checks}`", content_type = "application/json"),
+        (status = 503, description = "`{status: not_ready, checks}`", content_type = "application/json")))]
+pub(crate) async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let report = state.health.report().await;
     let mut response = if report.is_ready() { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
     response
@@ -38,7 +45,11 @@ async fn ready(state: web::Data<AppState>) -> HttpResponse {
         .json(json!({ "status": if report.is_ready() { "ready" } else { "not_ready" }, "checks": report.checks }))
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Prometheus metrics (404 when switched off).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"),
+        (status = 404, body = crate::Problem)))]
+pub(crate) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     match &state.metrics {
         Some(handle) => HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle.render()),
         None => crate::http::problem::not_found_response(),

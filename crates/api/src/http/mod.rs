@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every route.
 
+pub(crate) mod caching;
 pub(crate) mod json;
 pub(crate) mod problem;
 pub(crate) mod query;

@@ -21,16 +21,18 @@ use crate::http::query::QueryParams;
 use crate::http::rate_limit::RateLimitTiers;
 use crate::AppState;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/media").route(web::get().to(list_media)).route(web::post().to(upload_media)))
-        .service(
-            web::resource("/media/{id}")
-                .route(web::get().to(get_media))
-                .route(web::patch().to(update_media))
-                .route(web::delete().to(delete_media)),
-        )
-        .service(web::resource("/files/{id}").route(web::get().to(files::serve)));
-}
+routes!(
+    ROUTES,
+    routes,
+    [
+        (get, "/media", list_media),
+        (post, "/media", upload_media),
+        (get, "/media/{id}", get_media),
+        (patch, "/media/{id}", update_media),
+        (delete, "/media/{id}", delete_media),
+        (get, "/files/{id}", files::serve),
+    ]
+);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

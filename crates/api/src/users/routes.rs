@@ -14,17 +14,19 @@ use crate::http::problem::Problem;
 use crate::http::query::QueryParams;
 use crate::AppState;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/me").route(web::patch().to(update_me)))
-        .service(web::resource("/me/password").route(web::put().to(change_password)))
-        .service(web::resource("/users").route(web::get().to(list_users)).route(web::post().to(create_user)))
-        .service(
-            web::resource("/users/{id}")
-                .route(web::get().to(get_user))
-                .route(web::patch().to(update_user))
-                .route(web::delete().to(delete_user)),
-        );
-}
+routes!(
+    ROUTES,
+    routes,
+    [
+        (patch, "/me", update_me),
+        (put, "/me/password", change_password),
+        (get, "/users", list_users),
+        (post, "/users", create_user),
+        (get, "/users/{id}", get_user),
+        (patch, "/users/{id}", update_user),
+        (delete, "/users/{id}", delete_user),
+    ]
+);
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::values::{Embed, HexColor, HttpUrl, TrackLength};
+use super::values::{Embed, HexColor, HttpUrl, Tags, TrackLength};
 use crate::media::MediaCategory;
 use crate::values::{Languages, Localized};
 use crate::{DomainError, FieldError};
@@ -22,16 +22,47 @@ pub enum CollectionKind {
     Videos,
     Websites,
     CvSections,
+    CvSubsections,
+    ArticleCategories,
+    ArticleSubcategories,
+    ArticleSections,
+    /// The site profile: a collection of exactly one item (see [`CollectionKind::is_singleton`]).
+    SiteProfile,
+}
+
+/// What the items of a nested kind belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParentKind {
+    Collection(CollectionKind),
+    Article,
+}
+
+/// One media slot of a kind: its name, the category of media it takes, and whether it holds
+/// a list (`files`) rather than one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub name: &'static str,
+    pub category: MediaCategory,
+    pub many: bool,
+}
+
+const fn one(name: &'static str, category: MediaCategory) -> Slot {
+    Slot { name, category, many: false }
 }
 
 impl CollectionKind {
-    pub const ALL: [CollectionKind; 6] = [
+    pub const ALL: [CollectionKind; 11] = [
         CollectionKind::Albums,
         CollectionKind::GalleryImages,
         CollectionKind::Songs,
         CollectionKind::Videos,
         CollectionKind::Websites,
         CollectionKind::CvSections,
+        CollectionKind::CvSubsections,
+        CollectionKind::ArticleCategories,
+        CollectionKind::ArticleSubcategories,
+        CollectionKind::ArticleSections,
+        CollectionKind::SiteProfile,
     ];
 
     /// The kind's name in paths and in storage (`gallery-images`).
@@ -43,23 +74,66 @@ impl CollectionKind {
             CollectionKind::Videos => "videos",
             CollectionKind::Websites => "websites",
             CollectionKind::CvSections => "cv-sections",
+            CollectionKind::CvSubsections => "cv-subsections",
+            CollectionKind::ArticleCategories => "article-categories",
+            CollectionKind::ArticleSubcategories => "article-subcategories",
+            CollectionKind::ArticleSections => "article-sections",
+            CollectionKind::SiteProfile => "site-profile",
         }
     }
 
-    /// The media slots an item of this kind has, with the category each accepts.
-    pub fn slots(self) -> &'static [(&'static str, MediaCategory)] {
-        use MediaCategory::{Audio, Image, Video};
+    /// Nested kinds are ordered within their parent, need a `parent_id` when created, and
+    /// are deleted with it.
+    pub fn parent(self) -> Option<ParentKind> {
         match self {
-            CollectionKind::Albums | CollectionKind::GalleryImages => &[("image", Image)],
-            CollectionKind::Songs => &[("audio", Audio), ("cover", Image)],
-            CollectionKind::Videos => &[("video", Video)],
-            CollectionKind::Websites => &[("desktop", Image), ("tablet", Image), ("mobile", Image)],
-            CollectionKind::CvSections => &[],
+            CollectionKind::CvSubsections => Some(ParentKind::Collection(CollectionKind::CvSections)),
+            CollectionKind::ArticleSubcategories => Some(ParentKind::Collection(CollectionKind::ArticleCategories)),
+            CollectionKind::ArticleSections => Some(ParentKind::Article),
+            _ => None,
         }
     }
 
-    pub fn slot(self, name: &str) -> Option<MediaCategory> {
-        self.slots().iter().find(|(slot, _)| *slot == name).map(|(_, category)| *category)
+    /// The kinds nested in this one.
+    pub fn children(self) -> impl Iterator<Item = CollectionKind> {
+        CollectionKind::ALL.into_iter().filter(move |k| k.parent() == Some(ParentKind::Collection(self)))
+    }
+
+    /// A singleton kind has one item at most, served at its own path rather than as a list.
+    pub fn is_singleton(self) -> bool {
+        self == CollectionKind::SiteProfile
+    }
+
+    /// The media slots an item of this kind has.
+    pub fn slots(self) -> &'static [Slot] {
+        use MediaCategory::{Audio, Image, Video};
+        const IMAGE: &[Slot] = &[one("image", Image)];
+        const SONG: &[Slot] = &[one("audio", Audio), one("cover", Image)];
+        const VIDEO: &[Slot] = &[one("video", Video)];
+        const WEBSITE: &[Slot] = &[one("desktop", Image), one("tablet", Image), one("mobile", Image)];
+        const SECTION: &[Slot] = &[one("file", Image), Slot { name: "files", category: Image, many: true }];
+        const PROFILE: &[Slot] = &[
+            one("logo", Image),
+            one("background", Image),
+            one("cv_image", Image),
+            one("cv_background", Image),
+            one("seo_image", Image),
+        ];
+        match self {
+            CollectionKind::Albums | CollectionKind::GalleryImages => IMAGE,
+            CollectionKind::Songs => SONG,
+            CollectionKind::Videos => VIDEO,
+            CollectionKind::Websites => WEBSITE,
+            CollectionKind::ArticleSections => SECTION,
+            CollectionKind::SiteProfile => PROFILE,
+            CollectionKind::CvSections
+            | CollectionKind::CvSubsections
+            | CollectionKind::ArticleCategories
+            | CollectionKind::ArticleSubcategories => &[],
+        }
+    }
+
+    pub fn slot(self, name: &str) -> Option<Slot> {
+        self.slots().iter().find(|slot| slot.name == name).copied()
     }
 
     /// Validates a complete set of fields (a create body, or a patch merged onto the stored
@@ -75,7 +149,14 @@ impl CollectionKind {
             CollectionKind::Songs => validate::<SongFields>(fields, languages),
             CollectionKind::Videos => validate::<VideoFields>(fields, languages),
             CollectionKind::Websites => validate::<WebsiteFields>(fields, languages),
-            CollectionKind::CvSections => validate::<CvSectionFields>(fields, languages),
+            CollectionKind::CvSections | CollectionKind::CvSubsections => {
+                validate::<CvSectionFields>(fields, languages)
+            }
+            CollectionKind::ArticleCategories | CollectionKind::ArticleSubcategories => {
+                validate::<CategoryFields>(fields, languages)
+            }
+            CollectionKind::ArticleSections => validate::<ArticleSectionFields>(fields, languages),
+            CollectionKind::SiteProfile => validate::<ProfileFields>(fields, languages),
         }
     }
 
@@ -88,7 +169,12 @@ impl CollectionKind {
             CollectionKind::Songs => parse::<SongPatch>(patch).map(drop),
             CollectionKind::Videos => parse::<VideoPatch>(patch).map(drop),
             CollectionKind::Websites => parse::<WebsitePatch>(patch).map(drop),
-            CollectionKind::CvSections => parse::<CvSectionPatch>(patch).map(drop),
+            CollectionKind::CvSections | CollectionKind::CvSubsections => parse::<CvSectionPatch>(patch).map(drop),
+            CollectionKind::ArticleCategories | CollectionKind::ArticleSubcategories => {
+                parse::<CategoryPatch>(patch).map(drop)
+            }
+            CollectionKind::ArticleSections => parse::<ArticleSectionPatch>(patch).map(drop),
+            CollectionKind::SiteProfile => parse::<ProfilePatch>(patch).map(drop),
         }
     }
 }
@@ -139,7 +225,7 @@ macro_rules! not_localized {
         })*
     };
 }
-not_localized!(HttpUrl, HexColor, Embed, TrackLength);
+not_localized!(HttpUrl, HexColor, Embed, TrackLength, Tags);
 
 /// One struct for whole items (required fields must be there) and one for patches (every
 /// field optional), both refusing unknown fields.
@@ -183,6 +269,40 @@ fields!(CvSectionFields, CvSectionPatch { title: Localized, text: Localized } op
     background_color: HexColor,
     insertions: Localized,
 });
+fields!(CategoryFields, CategoryPatch { title: Localized } optional {
+    title_color: HexColor,
+    button_color: HexColor,
+    background_color: HexColor,
+});
+fields!(ArticleSectionFields, ArticleSectionPatch { title: Localized, text: Localized } optional {
+    title_color: HexColor,
+    text_color: HexColor,
+    link_color: HexColor,
+    background_color: HexColor,
+});
+fields!(ArticleFields, ArticlePatch { title: Localized } optional {
+    subtitle: Localized,
+    intro: Localized,
+    outro: Localized,
+    title_color: HexColor,
+    text_color: HexColor,
+    background_color: HexColor,
+});
+fields!(ProfileFields, ProfilePatch {} optional {
+    welcome: Localized,
+    cv_description: Localized,
+    cv_description_extra: Localized,
+    error_message: Localized,
+    seo_tags: Tags,
+});
+
+/// Validates an article's text fields (see [`ArticleFields`]).
+pub(crate) fn validate_article_fields(
+    fields: Map<String, Value>,
+    languages: &Languages,
+) -> Result<Map<String, Value>, DomainError> {
+    validate::<ArticleFields>(fields, languages)
+}
 
 fn validate<T: KindFields>(
     fields: Map<String, Value>,
@@ -202,7 +322,7 @@ fn validate<T: KindFields>(
 
 /// Deserializes with the path of the first bad field in the error, as the API's JSON
 /// extractor does for fixed bodies.
-fn parse<T: DeserializeOwned>(value: Value) -> Result<T, DomainError> {
+pub(crate) fn parse<T: DeserializeOwned>(value: Value) -> Result<T, DomainError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let message = error.into_inner().to_string();
@@ -284,7 +404,9 @@ mod tests {
         for kind in CollectionKind::ALL {
             assert_eq!(kind.as_str().parse::<CollectionKind>(), Ok(kind));
         }
-        assert_eq!(CollectionKind::Songs.slot("cover"), Some(MediaCategory::Image));
+        assert_eq!(CollectionKind::Songs.slot("cover").map(|s| s.category), Some(MediaCategory::Image));
+        assert_eq!(CollectionKind::CvSections.children().collect::<Vec<_>>(), vec![CollectionKind::CvSubsections]);
+        assert_eq!(CollectionKind::ArticleSections.parent(), Some(ParentKind::Article));
         assert_eq!(CollectionKind::Songs.slot("image"), None);
     }
 }

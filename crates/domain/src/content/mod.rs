@@ -1,7 +1,10 @@
-//! Simple ordered, bilingual collections (albums, gallery images, songs, videos, websites,
-//! CV sections): one generic item, one table, one set of routes. Each kind only says which
-//! fields and media slots it has ([`CollectionKind`]).
+//! Portfolio content. Ordered, bilingual collections (albums, gallery images, songs, videos,
+//! websites, CV sections and sub-sections, article categories, sub-categories and sections,
+//! and the one-item site profile) share one generic item, one table and one set of routes:
+//! each kind only says which fields, media slots and parent it has ([`CollectionKind`]).
+//! Articles, which are searched, paged and found by slug, have their own ([`articles`]).
 
+pub mod articles;
 mod kinds;
 mod repository;
 mod service;
@@ -16,12 +19,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use kinds::{
-    AlbumFields, AlbumPatch, CollectionKind, CvSectionFields, CvSectionPatch, GalleryImageFields, GalleryImagePatch,
-    SongFields, SongPatch, VideoFields, VideoPatch, WebsiteFields, WebsitePatch,
+    AlbumFields, AlbumPatch, ArticleFields, ArticlePatch, ArticleSectionFields, ArticleSectionPatch, CategoryFields,
+    CategoryPatch, CollectionKind, CvSectionFields, CvSectionPatch, GalleryImageFields, GalleryImagePatch, ParentKind,
+    ProfileFields, ProfilePatch, Slot, SongFields, SongPatch, VideoFields, VideoPatch, WebsiteFields, WebsitePatch,
 };
 pub use repository::CollectionRepository;
 pub use service::CollectionService;
-pub use values::{Embed, HexColor, HttpUrl, TrackLength};
+pub use values::{Embed, HexColor, HttpUrl, Tags, TrackLength};
 
 use crate::media::MediaId;
 
@@ -35,16 +39,26 @@ impl fmt::Display for ItemId {
     }
 }
 
+impl std::str::FromStr for ItemId {
+    type Err = folio_id::IdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Snowflake::from_str(s).map(ItemId)
+    }
+}
+
 /// One entry of a collection. `fields` holds the kind's validated fields as JSON; `position`
-/// is 1-based and the positions of a kind are always exactly `1..=n`.
+/// is 1-based and the positions within a kind (and parent, for nested kinds) are always
+/// exactly `1..=n`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectionItem {
     pub id: ItemId,
     pub kind: CollectionKind,
+    /// The item (or article) a nested kind's item belongs to; `None` for top-level kinds.
+    pub parent: Option<ItemId>,
     pub position: u32,
     pub visible: bool,
     pub fields: Map<String, Value>,
-    /// Slot name → media.
+    /// Slot name → media. A list slot (`files`) keeps one entry per media, `files/{media id}`.
     pub media: BTreeMap<String, MediaId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -3,15 +3,19 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use folio_id::IdGenerator;
+use folio_id::{IdGenerator, Snowflake};
 use serde_json::{Map, Value};
 
-use super::{CollectionItem, CollectionKind, CollectionRepository, ItemId};
+use super::{CollectionItem, CollectionKind, CollectionRepository, ItemId, Slot};
 use crate::media::{Media, MediaId, MediaService};
 use crate::values::Languages;
 use crate::{clock, DomainError};
 
 const ENTITY: &str = "item";
+
+/// The id of a singleton kind's one item: fixed, so that two first writes racing each other
+/// cannot both create it.
+const SINGLETON_ID: ItemId = ItemId(Snowflake::from_u64(1));
 
 #[derive(Debug, Clone)]
 pub struct CollectionService {
@@ -31,8 +35,21 @@ impl CollectionService {
         CollectionService { items, media, ids, languages }
     }
 
-    /// Creates an item at the end of its collection from a body of its kind's fields plus
-    /// an optional `visible` (default `true`).
+    pub fn languages(&self) -> &Languages {
+        &self.languages
+    }
+
+    pub(crate) fn repository(&self) -> &Arc<dyn CollectionRepository> {
+        &self.items
+    }
+
+    pub(crate) fn new_id(&self) -> Result<Snowflake, DomainError> {
+        self.ids.generate().map_err(|e| DomainError::Internal(format!("id generation: {e}")))
+    }
+
+    /// Creates an item at the end of its collection (of its parent's, for nested kinds)
+    /// from a body of its kind's fields plus an optional `visible` (default `true`) and, for
+    /// nested kinds, a `parent_id`.
     #[tracing::instrument(skip(self, body), fields(kind = %kind))]
     pub async fn create(
         &self,
@@ -40,12 +57,14 @@ impl CollectionService {
         mut body: Map<String, Value>,
     ) -> Result<CollectionItem, DomainError> {
         let visible = take_visible(&mut body)?.unwrap_or(true);
+        let parent = take_parent(kind, &mut body)?;
         let fields = kind.validate(body, &self.languages)?;
-        let id = self.ids.generate().map_err(|e| DomainError::Internal(format!("id generation: {e}")))?;
+        let id = if kind.is_singleton() { SINGLETON_ID } else { ItemId(self.new_id()?) };
         let now = clock::now();
         let item = CollectionItem {
-            id: ItemId(id),
+            id,
             kind,
+            parent,
             position: 0,
             visible,
             fields,
@@ -53,7 +72,12 @@ impl CollectionService {
             created_at: now,
             updated_at: now,
         };
-        let item = self.items.insert(&item).await?;
+        let item = match self.items.insert(&item).await {
+            Err(DomainError::NotFound { entity: "parent" }) => {
+                return Err(DomainError::invalid("parent_id", "not_found", "no such parent"))
+            }
+            other => other?,
+        };
         tracing::info!(item_id = %item.id, position = item.position, "collection item created");
         Ok(item)
     }
@@ -71,8 +95,40 @@ impl CollectionService {
         }
     }
 
-    pub async fn list(&self, kind: CollectionKind, include_hidden: bool) -> Result<Vec<CollectionItem>, DomainError> {
-        self.items.list(kind, include_hidden).await
+    /// A kind's items by position (grouped by parent for nested kinds; only `parent`'s
+    /// when given).
+    pub async fn list(
+        &self,
+        kind: CollectionKind,
+        parent: Option<ItemId>,
+        include_hidden: bool,
+    ) -> Result<Vec<CollectionItem>, DomainError> {
+        self.items.list(kind, parent, include_hidden).await
+    }
+
+    /// A singleton kind's item, when it has been written.
+    pub async fn singleton(&self, kind: CollectionKind) -> Result<Option<CollectionItem>, DomainError> {
+        self.items.get(kind, SINGLETON_ID).await
+    }
+
+    /// Replaces a singleton kind's fields (creating its item the first time); its media stay.
+    pub async fn put_singleton(
+        &self,
+        kind: CollectionKind,
+        body: Map<String, Value>,
+    ) -> Result<CollectionItem, DomainError> {
+        if self.singleton(kind).await?.is_none() {
+            match self.create(kind, body.clone()).await {
+                Err(DomainError::Conflict { .. }) => {} // created meanwhile: replace it below
+                other => return other,
+            }
+        }
+        let mut patch = body;
+        let stored = self.get(kind, SINGLETON_ID, true).await?;
+        for name in stored.fields.keys() {
+            patch.entry(name.clone()).or_insert(Value::Null);
+        }
+        self.update(kind, SINGLETON_ID, patch).await
     }
 
     /// Applies a patch: the given fields replace the stored ones, `null` removes an optional
@@ -85,6 +141,9 @@ impl CollectionService {
         mut patch: Map<String, Value>,
     ) -> Result<CollectionItem, DomainError> {
         let visible = take_visible(&mut patch)?;
+        if patch.contains_key("parent_id") {
+            return Err(DomainError::invalid("parent_id", "immutable", "an item cannot change its parent"));
+        }
         kind.validate_patch(&patch)?;
         let mut item = self.get(kind, id, true).await?;
         let mut merged = item.fields.clone();
@@ -104,23 +163,31 @@ impl CollectionService {
         Ok(item)
     }
 
-    /// Deletes the item; media it held that nothing else holds any more is deleted too.
+    /// Deletes the item and what is nested in it; media they held that nothing else holds
+    /// any more is deleted too.
     pub async fn delete(&self, kind: CollectionKind, id: ItemId) -> Result<(), DomainError> {
-        let item = self.items.get(kind, id).await?.ok_or(DomainError::NotFound { entity: ENTITY })?;
-        if !self.items.delete(kind, id).await? {
+        let deleted = self.items.delete(kind, id).await?;
+        if deleted.is_empty() {
             return Err(DomainError::NotFound { entity: ENTITY });
         }
-        tracing::info!(kind = %kind, item_id = %id, "collection item deleted");
-        for media in item.media.values() {
-            self.release(*media).await;
-        }
+        tracing::info!(kind = %kind, item_id = %id, nested = deleted.len() - 1, "collection item deleted");
+        self.release_all(deleted.iter().flat_map(|item| item.media.values().copied())).await;
         Ok(())
     }
 
-    /// Deletes `media` when no slot holds it any more. The item change it follows has been
-    /// made already, so a failure here is logged rather than undoing it; the media then stays
-    /// (an orphan record the media list still shows, never a dangling reference).
-    async fn release(&self, media: MediaId) {
+    pub(crate) async fn release_all(&self, media: impl IntoIterator<Item = MediaId>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for media in media {
+            if seen.insert(media) {
+                self.release(media).await;
+            }
+        }
+    }
+
+    /// Deletes `media` when no slot holds it any more. The content change it follows has
+    /// been made already, so a failure here is logged rather than undoing it; the media then
+    /// stays (an orphan record the media list still shows, never a dangling reference).
+    pub(crate) async fn release(&self, media: MediaId) {
         let outcome = match self.items.media_in_use(media).await {
             Ok(true) => return,
             Ok(false) => self.media.delete(media).await,
@@ -143,15 +210,33 @@ impl CollectionService {
         self.items.move_to(kind, id, position).await
     }
 
-    /// Puts media in one of the item's slots; the media must exist and be of the slot's category.
-    pub async fn set_media(
+    /// Moves an item just before or after another of the same kind and parent.
+    pub async fn move_next_to(
         &self,
         kind: CollectionKind,
         id: ItemId,
-        slot: &str,
-        media_id: MediaId,
+        anchor: ItemId,
+        after: bool,
     ) -> Result<CollectionItem, DomainError> {
-        let category = kind.slot(slot).ok_or(DomainError::NotFound { entity: "media slot" })?;
+        let field = if after { "after" } else { "before" };
+        let moving = self.get(kind, id, true).await?;
+        let target = match self.items.get(kind, anchor).await? {
+            Some(target) if target.parent == moving.parent && target.id != moving.id => target,
+            _ => return Err(DomainError::invalid(field, "not_found", "no other item with this id beside this one")),
+        };
+        // Removing the moving item first shifts the target up one when it came after it.
+        let mut position = target.position;
+        if moving.position < target.position {
+            position -= 1;
+        }
+        if after {
+            position += 1;
+        }
+        self.items.move_to(kind, id, position).await
+    }
+
+    /// Checks that `media_id` names media the slot may hold.
+    pub(crate) async fn check_slot_media(&self, slot: Slot, media_id: MediaId) -> Result<(), DomainError> {
         let media = match self.media.get(media_id).await {
             Ok(media) => media,
             Err(DomainError::NotFound { .. }) => {
@@ -159,46 +244,87 @@ impl CollectionService {
             }
             Err(e) => return Err(e),
         };
-        if media.category != category {
+        if media.category != slot.category {
             return Err(DomainError::invalid(
                 "media_id",
                 "wrong_category",
-                format!("the `{slot}` slot takes {} media, not {}", category.as_str(), media.category.as_str()),
+                format!(
+                    "the `{}` slot takes {} media, not {}",
+                    slot.name,
+                    slot.category.as_str(),
+                    media.category.as_str()
+                ),
             ));
         }
-        let previous = self.slot_holder(kind, id, slot).await?;
-        let item = self.items.set_media(kind, id, slot, Some(media_id), clock::now()).await?;
+        Ok(())
+    }
+
+    /// Puts media in one of the item's slots; the media must exist and be of the slot's
+    /// category. A list slot (`files`) gains the media instead of having it replaced.
+    pub async fn set_media(
+        &self,
+        kind: CollectionKind,
+        id: ItemId,
+        slot: &str,
+        media_id: MediaId,
+    ) -> Result<CollectionItem, DomainError> {
+        let slot = kind.slot(slot).ok_or(DomainError::NotFound { entity: "media slot" })?;
+        self.check_slot_media(slot, media_id).await?;
+        let key = slot_key(slot, media_id);
+        let previous = self.slot_holder(kind, id, &key).await?;
+        let item = self.items.set_media(kind, id, &key, Some(media_id), clock::now()).await?;
         if let Some(previous) = previous.filter(|p| *p != media_id) {
             self.release(previous).await;
         }
         Ok(item)
     }
 
-    /// The media a slot holds now.
-    async fn slot_holder(&self, kind: CollectionKind, id: ItemId, slot: &str) -> Result<Option<MediaId>, DomainError> {
+    /// The media a slot key holds now.
+    async fn slot_holder(&self, kind: CollectionKind, id: ItemId, key: &str) -> Result<Option<MediaId>, DomainError> {
         let item = self.items.get(kind, id).await?.ok_or(DomainError::NotFound { entity: ENTITY })?;
-        Ok(item.media.get(slot).copied())
+        Ok(item.media.get(key).copied())
     }
 
+    /// Empties a slot: `slot` is a slot's name (a list slot loses all its media) or, for one
+    /// entry of a list slot, `files/{media id}`.
     pub async fn clear_media(
         &self,
         kind: CollectionKind,
         id: ItemId,
         slot: &str,
     ) -> Result<CollectionItem, DomainError> {
-        kind.slot(slot).ok_or(DomainError::NotFound { entity: "media slot" })?;
-        let previous = self.slot_holder(kind, id, slot).await?;
-        let item = self.items.set_media(kind, id, slot, None, clock::now()).await?;
-        if let Some(previous) = previous {
-            self.release(previous).await;
+        let (name, entry) = slot.split_once('/').map_or((slot, None), |(n, e)| (n, Some(e)));
+        let spec = kind.slot(name).ok_or(DomainError::NotFound { entity: "media slot" })?;
+        let mut item = self.get(kind, id, true).await?;
+        let keys: Vec<String> = match entry {
+            Some(_) if !spec.many => return Err(DomainError::NotFound { entity: "media slot" }),
+            Some(_) => vec![slot.to_owned()],
+            None if spec.many => item.media.keys().filter(|k| k.starts_with(&format!("{name}/"))).cloned().collect(),
+            None => vec![name.to_owned()],
+        };
+        let mut released = Vec::new();
+        for key in keys {
+            if let Some(previous) = item.media.get(&key).copied() {
+                item = self.items.set_media(kind, id, &key, None, clock::now()).await?;
+                released.push(previous);
+            }
         }
+        self.release_all(released).await;
         Ok(item)
     }
 
     /// The media in the item's slots, for showing them; media deleted since is left out.
     pub async fn media_of(&self, item: &CollectionItem) -> Result<BTreeMap<String, Media>, DomainError> {
+        self.media_records(&item.media).await
+    }
+
+    /// The media records a slot map names; media deleted since is left out.
+    pub async fn media_records(
+        &self,
+        slots: &BTreeMap<String, MediaId>,
+    ) -> Result<BTreeMap<String, Media>, DomainError> {
         let mut out = BTreeMap::new();
-        for (slot, id) in &item.media {
+        for (slot, id) in slots {
             match self.media.get(*id).await {
                 Ok(media) => {
                     out.insert(slot.clone(), media);
@@ -211,10 +337,38 @@ impl CollectionService {
     }
 }
 
+/// Where a slot keeps `media`: the slot's name, or `files/{id}` for a list slot.
+fn slot_key(slot: Slot, media: MediaId) -> String {
+    if slot.many {
+        format!("{}/{media}", slot.name)
+    } else {
+        slot.name.to_owned()
+    }
+}
+
 fn take_visible(body: &mut Map<String, Value>) -> Result<Option<bool>, DomainError> {
     match body.remove("visible") {
         None => Ok(None),
         Some(Value::Bool(visible)) => Ok(Some(visible)),
         Some(_) => Err(DomainError::invalid("visible", "invalid_type", "expected true or false")),
+    }
+}
+
+/// A nested kind's `parent_id` (required); other kinds have none.
+fn take_parent(kind: CollectionKind, body: &mut Map<String, Value>) -> Result<Option<ItemId>, DomainError> {
+    let raw = body.remove("parent_id");
+    if kind.parent().is_none() {
+        return match raw {
+            None => Ok(None),
+            Some(_) => Err(DomainError::invalid("parent_id", "unknown_field", format!("{kind} are not nested"))),
+        };
+    }
+    match raw {
+        None | Some(Value::Null) => Err(DomainError::invalid("parent_id", "required", "the id of the parent")),
+        Some(Value::String(id)) => id
+            .parse::<ItemId>()
+            .map(Some)
+            .map_err(|_| DomainError::invalid("parent_id", "invalid", "expected an id (a string of digits)")),
+        Some(_) => Err(DomainError::invalid("parent_id", "invalid_type", "expected an id (a string of digits)")),
     }
 }

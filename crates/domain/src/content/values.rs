@@ -130,6 +130,48 @@ impl From<TrackLength> for String {
     }
 }
 
+/// Short labels (article tags, SEO keywords): trimmed, without empty or repeated ones
+/// (compared case-insensitively), at most [`Tags::MAX`] of at most [`Tags::MAX_CHARS`] each.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Vec<String>", into = "Vec<String>")]
+pub struct Tags(Vec<String>);
+
+impl Tags {
+    pub const MAX: usize = 50;
+    pub const MAX_CHARS: usize = 60;
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+impl TryFrom<Vec<String>> for Tags {
+    type Error = String;
+    fn try_from(values: Vec<String>) -> Result<Self, String> {
+        let mut tags: Vec<String> = Vec::with_capacity(values.len());
+        for value in values {
+            let tag = value.trim();
+            if tag.is_empty() || tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+                continue;
+            }
+            if tag.chars().count() > Self::MAX_CHARS || tag.contains('|') {
+                return Err(format!("a tag has at most {} characters and no `|`", Self::MAX_CHARS));
+            }
+            tags.push(tag.to_owned());
+        }
+        if tags.len() > Self::MAX {
+            return Err(format!("at most {} tags", Self::MAX));
+        }
+        Ok(Tags(tags))
+    }
+}
+
+impl From<Tags> for Vec<String> {
+    fn from(value: Tags) -> Self {
+        value.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +206,15 @@ mod tests {
         }
         assert!(Embed::try_from("x".repeat(10 * 1024)).is_ok());
         assert!(Embed::try_from("x".repeat(10 * 1024 + 1)).is_err());
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_bounded() {
+        let tags = Tags::try_from(vec![" Rust ".to_owned(), "rust".to_owned(), String::new(), "Web".to_owned()])
+            .expect("valid");
+        assert_eq!(tags.iter().collect::<Vec<_>>(), vec!["Rust", "Web"]);
+        assert!(Tags::try_from(vec!["x".repeat(61)]).is_err());
+        assert!(Tags::try_from(vec!["a|b".to_owned()]).is_err());
+        assert!(Tags::try_from((0..51).map(|i| i.to_string()).collect::<Vec<_>>()).is_err());
     }
 }

@@ -1,4 +1,5 @@
-//! The `CollectionRepository` conformance suite.
+//! The content conformance suite: `CollectionRepository` and `ArticleRepository`, which
+//! share a database (cascades cross them).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -6,9 +7,17 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::unique_id as next_id;
+use crate::content::articles::ArticleRepository;
 use crate::content::{CollectionItem, CollectionKind, CollectionRepository, ItemId};
 use crate::media::MediaId;
 use crate::DomainError;
+
+/// The content repositories of one adapter, over one database.
+#[derive(Debug, Clone)]
+pub struct ContentRepositories {
+    pub items: Arc<dyn CollectionRepository>,
+    pub articles: Arc<dyn ArticleRepository>,
+}
 
 /// An item of `kind` with a unique id and a title.
 pub fn sample_item(kind: CollectionKind, title: &str) -> CollectionItem {
@@ -18,6 +27,7 @@ pub fn sample_item(kind: CollectionKind, title: &str) -> CollectionItem {
     CollectionItem {
         id: ItemId(folio_id::Snowflake::from_u64(next_id())),
         kind,
+        parent: None,
         position: 0,
         visible: true,
         fields,
@@ -36,7 +46,7 @@ async fn insert_n(repo: &Arc<dyn CollectionRepository>, kind: CollectionKind, n:
 }
 
 async fn order(repo: &Arc<dyn CollectionRepository>, kind: CollectionKind) -> Vec<(ItemId, u32)> {
-    repo.list(kind, true).await.expect("list").into_iter().map(|i| (i.id, i.position)).collect()
+    repo.list(kind, None, true).await.expect("list").into_iter().map(|i| (i.id, i.position)).collect()
 }
 
 fn assert_gapless(order: &[(ItemId, u32)]) {
@@ -45,7 +55,8 @@ fn assert_gapless(order: &[(ItemId, u32)]) {
     assert_eq!(positions, expected, "positions are exactly 1..=n");
 }
 
-pub async fn inserted_items_append_and_read_back(repo: Arc<dyn CollectionRepository>) {
+pub async fn inserted_items_append_and_read_back(repos: ContentRepositories) {
+    let repo = repos.items;
     let items = insert_n(&repo, CollectionKind::Albums, 3).await;
     assert_eq!(items.iter().map(|i| i.position).collect::<Vec<_>>(), vec![1, 2, 3]);
     let read = repo.get(CollectionKind::Albums, items[1].id).await.expect("get").expect("found");
@@ -54,21 +65,23 @@ pub async fn inserted_items_append_and_read_back(repo: Arc<dyn CollectionReposit
     let song = repo.insert(&sample_item(CollectionKind::Songs, "song")).await.expect("insert");
     assert_eq!(song.position, 1);
     assert_eq!(repo.get(CollectionKind::Songs, items[0].id).await.expect("get"), None);
-    assert_eq!(repo.list(CollectionKind::Songs, true).await.expect("list"), vec![song]);
+    assert_eq!(repo.list(CollectionKind::Songs, None, true).await.expect("list"), vec![song]);
 }
 
-pub async fn lists_are_ordered_and_hide_hidden_items(repo: Arc<dyn CollectionRepository>) {
+pub async fn lists_are_ordered_and_hide_hidden_items(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::Videos;
     let mut items = insert_n(&repo, kind, 3).await;
     items[1].visible = false;
     repo.update(&items[1]).await.expect("update");
-    let all = repo.list(kind, true).await.expect("list");
+    let all = repo.list(kind, None, true).await.expect("list");
     assert_eq!(all.iter().map(|i| i.id).collect::<Vec<_>>(), items.iter().map(|i| i.id).collect::<Vec<_>>());
-    let public = repo.list(kind, false).await.expect("list");
+    let public = repo.list(kind, None, false).await.expect("list");
     assert_eq!(public.iter().map(|i| i.id).collect::<Vec<_>>(), vec![items[0].id, items[2].id]);
 }
 
-pub async fn update_replaces_fields_but_not_the_position(repo: Arc<dyn CollectionRepository>) {
+pub async fn update_replaces_fields_but_not_the_position(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::Websites;
     let items = insert_n(&repo, kind, 2).await;
     let mut changed = items[1].clone();
@@ -85,11 +98,12 @@ pub async fn update_replaces_fields_but_not_the_position(repo: Arc<dyn Collectio
     assert!(matches!(repo.update(&missing).await, Err(DomainError::NotFound { .. })));
 }
 
-pub async fn delete_closes_the_gap(repo: Arc<dyn CollectionRepository>) {
+pub async fn delete_closes_the_gap(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::Songs;
     let items = insert_n(&repo, kind, 4).await;
-    assert!(repo.delete(kind, items[1].id).await.expect("delete"));
-    assert!(!repo.delete(kind, items[1].id).await.expect("delete again"));
+    assert_eq!(repo.delete(kind, items[1].id).await.expect("delete"), vec![items[1].clone()]);
+    assert!(repo.delete(kind, items[1].id).await.expect("delete again").is_empty());
     let now = order(&repo, kind).await;
     assert_eq!(now.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![items[0].id, items[2].id, items[3].id]);
     assert_gapless(&now);
@@ -97,7 +111,8 @@ pub async fn delete_closes_the_gap(repo: Arc<dyn CollectionRepository>) {
     assert_eq!(appended.position, 4);
 }
 
-pub async fn move_renumbers_without_gaps(repo: Arc<dyn CollectionRepository>) {
+pub async fn move_renumbers_without_gaps(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::GalleryImages;
     let items = insert_n(&repo, kind, 4).await;
     let moved = repo.move_to(kind, items[3].id, 1).await.expect("move");
@@ -125,7 +140,8 @@ pub async fn move_renumbers_without_gaps(repo: Arc<dyn CollectionRepository>) {
     assert!(matches!(repo.move_to(kind, missing.id, 1).await, Err(DomainError::NotFound { .. })));
 }
 
-pub async fn media_slots_are_set_and_cleared(repo: Arc<dyn CollectionRepository>) {
+pub async fn media_slots_are_set_and_cleared(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::Songs;
     let item = repo.insert(&sample_item(kind, "song")).await.expect("insert");
     let media = MediaId(folio_id::Snowflake::from_u64(next_id()));
@@ -139,7 +155,8 @@ pub async fn media_slots_are_set_and_cleared(repo: Arc<dyn CollectionRepository>
     assert!(matches!(repo.set_media(kind, missing.id, "cover", None, now).await, Err(DomainError::NotFound { .. })));
 }
 
-pub async fn media_in_use_follows_the_slots(repo: Arc<dyn CollectionRepository>) {
+pub async fn media_in_use_follows_the_slots(repos: ContentRepositories) {
+    let repo = repos.items;
     let media = MediaId(folio_id::Snowflake::from_u64(next_id()));
     let other = MediaId(folio_id::Snowflake::from_u64(next_id()));
     let now = crate::clock::now();
@@ -155,7 +172,8 @@ pub async fn media_in_use_follows_the_slots(repo: Arc<dyn CollectionRepository>)
     assert!(!repo.media_in_use(media).await.expect("in use"), "no slot holds it any more");
 }
 
-pub async fn concurrent_moves_keep_positions_a_permutation(repo: Arc<dyn CollectionRepository>) {
+pub async fn concurrent_moves_keep_positions_a_permutation(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::CvSections;
     let items = insert_n(&repo, kind, 6).await;
     let mut tasks = Vec::new();
@@ -176,7 +194,8 @@ pub async fn concurrent_moves_keep_positions_a_permutation(repo: Arc<dyn Collect
     assert_eq!(ids, expected);
 }
 
-pub async fn concurrent_inserts_and_deletes_keep_positions_gapless(repo: Arc<dyn CollectionRepository>) {
+pub async fn concurrent_inserts_and_deletes_keep_positions_gapless(repos: ContentRepositories) {
+    let repo = repos.items;
     let kind = CollectionKind::Albums;
     let items = insert_n(&repo, kind, 4).await;
     let mut tasks = Vec::new();
@@ -197,6 +216,279 @@ pub async fn concurrent_inserts_and_deletes_keep_positions_gapless(repo: Arc<dyn
     let now = order(&repo, kind).await;
     assert_eq!(now.len(), 10);
     assert_gapless(&now);
+}
+
+fn child_of(kind: CollectionKind, parent: ItemId, title: &str) -> CollectionItem {
+    let mut item = sample_item(kind, title);
+    item.parent = Some(parent);
+    item
+}
+
+pub async fn nested_items_are_ordered_within_their_parent(repos: ContentRepositories) {
+    let repo = repos.items;
+    let (sections, subs) = (CollectionKind::CvSections, CollectionKind::CvSubsections);
+    let a = repo.insert(&sample_item(sections, "a")).await.expect("insert");
+    let b = repo.insert(&sample_item(sections, "b")).await.expect("insert");
+    let mut under_a = Vec::new();
+    for i in 0..3 {
+        under_a.push(repo.insert(&child_of(subs, a.id, &format!("a{i}"))).await.expect("insert"));
+    }
+    let under_b = repo.insert(&child_of(subs, b.id, "b0")).await.expect("insert");
+    assert_eq!(under_a.iter().map(|i| i.position).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!((under_b.position, under_b.parent), (1, Some(b.id)));
+    let listed = repo.list(subs, Some(a.id), true).await.expect("list");
+    assert_eq!(listed, under_a);
+    assert_eq!(repo.list(subs, None, true).await.expect("list").len(), 4);
+    let moved = repo.move_to(subs, under_a[2].id, 1).await.expect("move");
+    assert_eq!(moved.position, 1);
+    assert_eq!(repo.get(subs, under_b.id).await.expect("get").expect("found").position, 1, "other parent untouched");
+    match repo.move_to(subs, under_b.id, 2).await {
+        Err(DomainError::Invalid(errors)) => assert_eq!(errors[0].field, "position"),
+        other => panic!("b has one sub-section: {other:?}"),
+    }
+    let orphan = child_of(subs, ItemId(folio_id::Snowflake::from_u64(next_id())), "orphan");
+    assert!(matches!(repo.insert(&orphan).await, Err(DomainError::NotFound { entity: "parent" })));
+    let wrong_kind = child_of(subs, under_b.id, "nested in a sub-section");
+    assert!(matches!(repo.insert(&wrong_kind).await, Err(DomainError::NotFound { entity: "parent" })));
+}
+
+pub async fn deleting_a_parent_deletes_what_is_nested(repos: ContentRepositories) {
+    let repo = repos.items;
+    let (sections, subs) = (CollectionKind::CvSections, CollectionKind::CvSubsections);
+    let a = repo.insert(&sample_item(sections, "a")).await.expect("insert");
+    let b = repo.insert(&sample_item(sections, "b")).await.expect("insert");
+    let a0 = repo.insert(&child_of(subs, a.id, "a0")).await.expect("insert");
+    let a1 = repo.insert(&child_of(subs, a.id, "a1")).await.expect("insert");
+    let b0 = repo.insert(&child_of(subs, b.id, "b0")).await.expect("insert");
+    let deleted = repo.delete(sections, a.id).await.expect("delete");
+    let mut ids: Vec<ItemId> = deleted.iter().map(|i| i.id).collect();
+    assert_eq!(ids[0], a.id, "the item comes first");
+    ids.sort();
+    let mut expected = vec![a.id, a0.id, a1.id];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(repo.get(subs, a0.id).await.expect("get"), None);
+    assert_eq!(repo.list(subs, None, true).await.expect("list"), vec![b0]);
+    assert_eq!(repo.get(sections, b.id).await.expect("get").expect("found").position, 1);
+}
+
+/// An article with a unique id and slug.
+pub fn sample_article(title: &str) -> crate::content::articles::Article {
+    let now = crate::clock::now();
+    let id = next_id();
+    crate::content::articles::Article {
+        id: ItemId(folio_id::Snowflake::from_u64(id)),
+        slug: crate::content::articles::Slug::parse(&format!("post-{id}")).expect("valid slug"),
+        category: None,
+        sub_categories: Vec::new(),
+        tags: crate::content::Tags::default(),
+        languages: vec!["en".to_owned()],
+        visible: true,
+        published_at: now,
+        fields: object(json!({ "title": { "en": title } })),
+        media: BTreeMap::new(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn tags(list: &[&str]) -> crate::content::Tags {
+    crate::content::Tags::try_from(list.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>()).expect("tags")
+}
+
+pub async fn articles_read_back_by_id_and_slug(repos: ContentRepositories) {
+    let articles = repos.articles;
+    let mut article = sample_article("Hello");
+    article.tags = tags(&["Rust", "web"]);
+    article.media.insert("cover".into(), MediaId(folio_id::Snowflake::from_u64(next_id())));
+    articles.insert(&article).await.expect("insert");
+    assert_eq!(articles.get(article.id).await.expect("get").as_ref(), Some(&article));
+    assert_eq!(articles.get_by_slug(article.slug.as_str()).await.expect("get").as_ref(), Some(&article));
+    assert_eq!(articles.get_by_slug("no-such-post").await.expect("get"), None);
+    let mut changed = article.clone();
+    changed.slug = crate::content::articles::Slug::parse(&format!("{}-renamed", article.slug)).expect("slug");
+    changed.fields = object(json!({ "title": { "en": "Renamed" }, "intro": { "es": "Hola" } }));
+    changed.visible = false;
+    changed.updated_at = crate::clock::now();
+    articles.update(&changed).await.expect("update");
+    assert_eq!(articles.get(article.id).await.expect("get"), Some(changed.clone()));
+    assert_eq!(articles.get_by_slug(article.slug.as_str()).await.expect("get"), None);
+    let missing = sample_article("missing");
+    assert!(matches!(articles.update(&missing).await, Err(DomainError::NotFound { .. })));
+}
+
+pub async fn slugs_are_unique(repos: ContentRepositories) {
+    let articles = repos.articles;
+    let first = sample_article("first");
+    articles.insert(&first).await.expect("insert");
+    let mut second = sample_article("second");
+    let own_slug = second.slug.clone();
+    second.slug = first.slug.clone();
+    assert!(matches!(articles.insert(&second).await, Err(DomainError::Conflict { field: "slug", .. })));
+    second.slug = own_slug;
+    articles.insert(&second).await.expect("insert with its own slug");
+    second.slug = first.slug.clone();
+    assert!(matches!(articles.update(&second).await, Err(DomainError::Conflict { field: "slug", .. })));
+}
+
+pub async fn deleting_an_article_deletes_its_sections(repos: ContentRepositories) {
+    let (items, articles) = (repos.items, repos.articles);
+    let sections = CollectionKind::ArticleSections;
+    let article = sample_article("with sections");
+    let other = sample_article("other");
+    articles.insert(&article).await.expect("insert");
+    articles.insert(&other).await.expect("insert");
+    let s0 = items.insert(&child_of(sections, article.id, "s0")).await.expect("insert");
+    let s1 = items.insert(&child_of(sections, article.id, "s1")).await.expect("insert");
+    let kept = items.insert(&child_of(sections, other.id, "kept")).await.expect("insert");
+    assert_eq!((s0.position, s1.position, kept.position), (1, 2, 1));
+    let (deleted, deleted_sections) = articles.delete(article.id).await.expect("delete").expect("found");
+    assert_eq!(deleted, article);
+    assert_eq!(deleted_sections.iter().map(|s| s.id).collect::<Vec<_>>(), vec![s0.id, s1.id]);
+    assert_eq!(articles.get(article.id).await.expect("get"), None);
+    assert_eq!(items.list(sections, None, true).await.expect("list"), vec![kept]);
+    assert_eq!(articles.delete(article.id).await.expect("delete again"), None);
+    let orphan = child_of(sections, article.id, "late");
+    assert!(matches!(items.insert(&orphan).await, Err(DomainError::NotFound { entity: "parent" })));
+}
+
+pub async fn deleting_a_category_detaches_its_articles(repos: ContentRepositories) {
+    let (items, articles) = (repos.items, repos.articles);
+    let category = items.insert(&sample_item(CollectionKind::ArticleCategories, "c")).await.expect("insert");
+    let other_category = items.insert(&sample_item(CollectionKind::ArticleCategories, "d")).await.expect("insert");
+    let sub_a = items.insert(&child_of(CollectionKind::ArticleSubcategories, category.id, "a")).await.expect("insert");
+    let sub_b = items.insert(&child_of(CollectionKind::ArticleSubcategories, category.id, "b")).await.expect("insert");
+    let mut article = sample_article("categorized");
+    article.category = Some(category.id);
+    article.sub_categories = vec![sub_a.id, sub_b.id];
+    articles.insert(&article).await.expect("insert");
+    let mut elsewhere = sample_article("elsewhere");
+    elsewhere.category = Some(other_category.id);
+    articles.insert(&elsewhere).await.expect("insert");
+
+    items.delete(CollectionKind::ArticleSubcategories, sub_a.id).await.expect("delete sub-category");
+    let read = articles.get(article.id).await.expect("get").expect("found");
+    assert_eq!((read.category, read.sub_categories.clone()), (Some(category.id), vec![sub_b.id]));
+
+    let deleted = items.delete(CollectionKind::ArticleCategories, category.id).await.expect("delete category");
+    assert_eq!(deleted.len(), 2, "the category and its remaining sub-category");
+    let read = articles.get(article.id).await.expect("get").expect("found");
+    assert_eq!((read.category, read.sub_categories), (None, Vec::new()));
+    assert_eq!(articles.get(elsewhere.id).await.expect("get").expect("found").category, Some(other_category.id));
+}
+
+pub async fn media_in_use_covers_articles(repos: ContentRepositories) {
+    let (items, articles) = (repos.items, repos.articles);
+    let media = MediaId(folio_id::Snowflake::from_u64(next_id()));
+    let mut article = sample_article("illustrated");
+    article.media.insert("cover".into(), media);
+    articles.insert(&article).await.expect("insert");
+    assert!(items.media_in_use(media).await.expect("in use"));
+    articles.delete(article.id).await.expect("delete");
+    assert!(!items.media_in_use(media).await.expect("in use"));
+}
+
+pub async fn search_filters_sorts_and_pages(repos: ContentRepositories) {
+    use crate::content::articles::{ArticleQuery, ArticleSort, SortField};
+    let (items, articles) = (repos.items, repos.articles);
+    let category = items.insert(&sample_item(CollectionKind::ArticleCategories, "c")).await.expect("insert");
+    let sub = items.insert(&child_of(CollectionKind::ArticleSubcategories, category.id, "s")).await.expect("insert");
+    // Titles that are regex and LIKE metacharacters, to prove `q` is plain text.
+    let titles = ["alpha .*( one", "Beta 100% two", "gamma_three", "delta four", "ALPHA five"];
+    let base = crate::clock::now();
+    let mut stored = Vec::new();
+    for (i, title) in titles.iter().enumerate() {
+        let mut article = sample_article(title);
+        article.published_at = base - chrono::Duration::days(i64::try_from(i).expect("small"));
+        if i % 2 == 0 {
+            article.category = Some(category.id);
+            article.sub_categories = vec![sub.id];
+        }
+        if i == 1 {
+            article.tags = tags(&["Rust"]);
+            article.languages = vec!["es".into(), "en".into()];
+        }
+        if i == 3 {
+            article.visible = false;
+        }
+        articles.insert(&article).await.expect("insert");
+        stored.push(article);
+    }
+    let ids =
+        |page: &crate::Page<crate::content::articles::Article>| page.items.iter().map(|a| a.id).collect::<Vec<_>>();
+    let query = |f: &dyn Fn(&mut ArticleQuery)| {
+        let mut q = ArticleQuery { include_hidden: true, ..ArticleQuery::default() };
+        f(&mut q);
+        q
+    };
+    // This suite shares its database with nothing else, but other cases insert articles too:
+    // narrow every query to this case's category or text.
+    let all = articles.search(&query(&|q| q.category = Some(category.id))).await.expect("search");
+    assert_eq!(ids(&all), vec![stored[0].id, stored[2].id, stored[4].id], "newest first by default");
+    assert_eq!(all.total, 3);
+    let by_sub = articles.search(&query(&|q| q.sub_category = Some(sub.id))).await.expect("search");
+    assert_eq!(by_sub.total, 3);
+    let regex = articles.search(&query(&|q| q.q = Some(".*(".into()))).await.expect("search");
+    assert_eq!(ids(&regex), vec![stored[0].id]);
+    let percent = articles.search(&query(&|q| q.q = Some("100%".into()))).await.expect("search");
+    assert_eq!(ids(&percent), vec![stored[1].id]);
+    let underscore = articles.search(&query(&|q| q.q = Some("a_t".into()))).await.expect("search");
+    assert_eq!(ids(&underscore), vec![stored[2].id]);
+    let nothing = articles.search(&query(&|q| q.q = Some("a%t".into()))).await.expect("search");
+    assert_eq!(nothing.total, 0);
+    let case = articles.search(&query(&|q| q.q = Some("Alpha".into()))).await.expect("search");
+    assert_eq!(ids(&case), vec![stored[0].id, stored[4].id]);
+    let tag = articles
+        .search(&query(&|q| {
+            q.tag = Some("rust".into());
+            q.q = Some("beta".into());
+        }))
+        .await
+        .expect("search");
+    assert_eq!(ids(&tag), vec![stored[1].id]);
+    let lang = articles
+        .search(&query(&|q| {
+            q.lang = Some("es".into());
+            q.q = Some("beta".into());
+        }))
+        .await
+        .expect("search");
+    assert_eq!(ids(&lang), vec![stored[1].id]);
+    let hidden = articles.search(&query(&|q| q.q = Some("delta four".into()))).await.expect("search");
+    assert_eq!(hidden.total, 1);
+    let public = articles
+        .search(&ArticleQuery { q: Some("delta four".into()), ..ArticleQuery::default() })
+        .await
+        .expect("search");
+    assert_eq!(public.total, 0, "hidden articles are left out");
+    let by_title = articles
+        .search(&query(&|q| {
+            q.category = Some(category.id);
+            q.sort = ArticleSort { field: SortField::Title, descending: false };
+        }))
+        .await
+        .expect("search");
+    assert_eq!(ids(&by_title), vec![stored[0].id, stored[4].id, stored[2].id]);
+    let page = crate::PageRequest::new(2, 2).expect("page");
+    let last = articles
+        .search(&query(&|q| {
+            q.category = Some(category.id);
+            q.page = page;
+            q.sort = ArticleSort { field: SortField::PublishedAt, descending: false };
+        }))
+        .await
+        .expect("search");
+    assert_eq!((last.total, last.pages, last.page), (3, 2, 2));
+    assert_eq!(ids(&last), vec![stored[0].id], "the oldest-first order's last page");
+}
+
+pub async fn a_singleton_id_is_taken_once(repos: ContentRepositories) {
+    let repo = repos.items;
+    let mut first = sample_item(CollectionKind::SiteProfile, "profile");
+    first.id = ItemId(folio_id::Snowflake::from_u64(1));
+    repo.insert(&first).await.expect("insert");
+    let second = first.clone();
+    assert!(matches!(repo.insert(&second).await, Err(DomainError::Conflict { .. })));
 }
 
 /// A JSON object, for building fields in tests.

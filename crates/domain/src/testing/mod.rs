@@ -87,7 +87,7 @@ macro_rules! media_repository_tests {
 }
 
 #[macro_export]
-macro_rules! collection_repository_tests {
+macro_rules! content_repository_tests {
     ($make:expr) => {
         $crate::conformance_tests!(
             collections,
@@ -102,6 +102,15 @@ macro_rules! collection_repository_tests {
                 media_in_use_follows_the_slots,
                 concurrent_moves_keep_positions_a_permutation,
                 concurrent_inserts_and_deletes_keep_positions_gapless,
+                nested_items_are_ordered_within_their_parent,
+                deleting_a_parent_deletes_what_is_nested,
+                articles_read_back_by_id_and_slug,
+                slugs_are_unique,
+                deleting_an_article_deletes_its_sections,
+                deleting_a_category_detaches_its_articles,
+                media_in_use_covers_articles,
+                search_filters_sorts_and_pages,
+                a_singleton_id_is_taken_once,
             ]
         );
     };

@@ -25,6 +25,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         users: services.users.clone(),
         media: services.media.clone(),
         collections: services.collections.clone(),
+        articles: services.articles.clone(),
         session_cookie: SessionCookie::new(
             settings.sessions.cookie_name.clone(),
             secrets.cookie_secret.expose_secret().as_bytes(),
@@ -39,6 +40,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         trusted_proxies: settings.http.trusted_proxies.clone(),
         json_limit: settings.http.json_limit,
         allowed_origins: settings.auth.allowed_origins.clone(),
+        public_max_age: settings.http.cache_max_age,
     };
 
     let throttle = &settings.throttle;

@@ -12,6 +12,7 @@ pub const KEYS: &[(&str, bool, &str)] = &[
     ("DATA_DIR", false, "directory of the embedded default's files"),
     ("HTTP_WORKERS", false, "HTTP worker threads; 0 = one per core"),
     ("HTTP_JSON_LIMIT", false, "largest JSON body in bytes"),
+    ("HTTP_CACHE_MAX_AGE", false, "seconds browsers and CDNs may keep public content reads"),
     ("HTTP_SHUTDOWN_GRACE_SECS", false, "seconds in-flight requests get at shutdown"),
     ("TRUSTED_PROXIES", false, "CIDRs whose forwarding headers are believed"),
     ("DATABASE_URL", true, "sqlite:…, postgres://… or mongodb://…"),

@@ -61,6 +61,8 @@ pub struct HttpSettings {
     /// `None`: one worker per core.
     pub workers: Option<usize>,
     pub json_limit: usize,
+    /// `max-age` of public content reads, in seconds.
+    pub cache_max_age: u32,
     pub shutdown_grace: Duration,
     pub trusted_proxies: Vec<IpNet>,
 }
@@ -297,6 +299,7 @@ fn read_http(r: &mut Reader<'_>) -> HttpSettings {
         port: r.number("APP_PORT", 3000, 0, 65535),
         workers: (workers > 0).then_some(workers),
         json_limit: r.number("HTTP_JSON_LIMIT", 1024 * 1024, 1024, 64 * 1024 * 1024),
+        cache_max_age: r.number("HTTP_CACHE_MAX_AGE", 60, 0, 86_400),
         shutdown_grace: Duration::from_secs(r.number("HTTP_SHUTDOWN_GRACE_SECS", 30, 0, 3600)),
         trusted_proxies,
     }

@@ -326,6 +326,8 @@ async fn media_slots_take_media_of_their_category_and_can_be_cleared() {
         "content_type": "image/jpeg",
         "width": 64,
         "height": 32,
+        "duration_ms": null,
+        "size": image["size"],
     });
     let body: Value = set.json().await.expect("json");
     assert_eq!(body["media"]["cover"], expected);
@@ -371,3 +373,4 @@ async fn replaced_or_cleared_media_is_deleted_once_nothing_holds_it() {
     assert_eq!(editor.delete(&gallery_url).send().await.expect("delete").status(), 204);
     assert_eq!(media_status(b).await.expect("get").status(), 404);
 }
+

@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i64,
     pub kind: String,
+    /// The item or article a nested kind's item belongs to.
+    pub parent_id: Option<i64>,
     pub position: i32,
     pub visible: bool,
     /// The kind's fields as a JSON object.
