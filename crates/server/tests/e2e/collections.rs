@@ -6,7 +6,18 @@ use serde_json::{json, Value};
 use crate::media::{jpeg_with_exif, upload};
 use crate::support::TestApp;
 
-const KINDS: [&str; 6] = ["albums", "gallery-images", "songs", "videos", "websites", "cv-sections"];
+const KINDS: [&str; 10] = [
+    "albums",
+    "gallery-images",
+    "songs",
+    "videos",
+    "websites",
+    "cv-sections",
+    "cv-subsections",
+    "article-categories",
+    "article-subcategories",
+    "article-sections",
+];
 
 /// A valid create body for `kind`.
 fn valid(kind: &str) -> Value {
@@ -23,26 +34,43 @@ fn valid(kind: &str) -> Value {
         "websites" => {
             json!({"title": title, "type": {"en": "Shop"}, "description": {"en": "A shop", "es": "Una tienda"}, "link": "https://shop.example.com"})
         }
-        "cv-sections" => {
+        "cv-sections" | "cv-subsections" => {
             json!({"title": title, "text": {"en": "Text"}, "title_color": "#abc", "background_color": "#A1B2C3", "insertions": {"es": "Más"}})
         }
+        "article-categories" | "article-subcategories" => json!({"title": title, "button_color": "#123456"}),
+        "article-sections" => json!({"title": title, "text": {"es": "Texto"}, "link_color": "#0af"}),
         _ => unreachable!("{kind}"),
     }
+}
+
+/// A valid create body for `kind`, with a freshly made parent for nested kinds.
+async fn body_for(app: &TestApp, editor: &reqwest::Client, kind: &str) -> Value {
+    let mut body = valid(kind);
+    let parent = match kind {
+        "cv-subsections" => Some(create(app, editor, "cv-sections", &valid("cv-sections")).await),
+        "article-subcategories" => Some(create(app, editor, "article-categories", &valid("article-categories")).await),
+        "article-sections" => Some(create(app, editor, "articles", &json!({"title": {"en": "Host"}})).await),
+        _ => None,
+    };
+    if let Some(parent) = parent {
+        body["parent_id"] = parent["id"].clone();
+    }
+    body
 }
 
 /// A patch for `kind` that changes a field, with the field and its new value.
 fn patch(kind: &str) -> (Value, &'static str, Value) {
     match kind {
-        "cv-sections" => (json!({"text_color": "#fff"}), "text_color", json!("#fff")),
+        "cv-sections" | "cv-subsections" => (json!({"text_color": "#fff"}), "text_color", json!("#fff")),
         "websites" => (json!({"type": {"es": "Tienda"}}), "type", json!({"es": "Tienda"})),
         _ => (json!({"title": {"en": "Renamed"}}), "title", json!({"en": "Renamed"})),
     }
 }
 
 /// Bodies that must be refused, with the field the error must name.
-fn invalid(kind: &str) -> Vec<(Value, &'static str)> {
+fn invalid(kind: &str, valid_body: &Value) -> Vec<(Value, &'static str)> {
     let with = |extra: Value| {
-        let mut body = valid(kind);
+        let mut body = valid_body.clone();
         for (k, v) in extra.as_object().expect("object") {
             body[k] = v.clone();
         }
@@ -64,13 +92,20 @@ fn invalid(kind: &str) -> Vec<(Value, &'static str)> {
         }
         "videos" => cases.push((with(json!({"embed": "x".repeat(10 * 1024 + 1)})), "embed")),
         "websites" => cases.push((with(json!({"description": {"de": "Laden"}})), "description.de")),
+        "article-sections" => cases.push((with(json!({"text": null})), "text")),
+        "article-subcategories" => cases.push((with(json!({"parent_id": "12345"})), "parent_id")),
+        "cv-subsections" => {
+            let mut orphan = valid_body.clone();
+            orphan.as_object_mut().expect("object").remove("parent_id");
+            cases.push((orphan, "parent_id"));
+        }
         "cv-sections" => {
             cases.push((with(json!({"title_color": "red"})), "title_color"));
             cases.push((with(json!({"link_color": "#abcd"})), "link_color"));
         }
         _ => {}
     }
-    let mut missing_title = valid(kind);
+    let mut missing_title = valid_body.clone();
     missing_title.as_object_mut().expect("object").remove("title");
     cases.push((missing_title, "title"));
     cases
@@ -93,7 +128,7 @@ async fn collections_support_create_read_update_and_delete_for_every_kind() {
     let app = TestApp::spawn().await;
     let (_, editor) = app.login_as("editor").await;
     for kind in KINDS {
-        let body = valid(kind);
+        let body = body_for(&app, &editor, kind).await;
         let created = create(&app, &editor, kind, &body).await;
         let id = created["id"].as_str().expect("string id").to_owned();
         assert_eq!((created["position"].as_u64(), created["visible"].as_bool()), (Some(1), Some(true)), "{kind}");
@@ -135,14 +170,15 @@ async fn invalid_fields_are_refused_naming_the_field() {
     let app = TestApp::spawn().await;
     let (_, editor) = app.login_as("editor").await;
     for kind in KINDS {
-        for (body, field) in invalid(kind) {
+        let valid_body = body_for(&app, &editor, kind).await;
+        for (body, field) in invalid(kind, &valid_body) {
             let response = editor.post(app.url(&format!("/api/v1/{kind}"))).json(&body).send().await.expect("post");
             assert_eq!(response.status(), 422, "{kind} {field}");
             let problem: Value = response.json().await.expect("json");
             assert_eq!(problem["errors"][0]["field"], field, "{kind}: {problem}");
         }
         // Patches are checked the same way.
-        let created = create(&app, &editor, kind, &valid(kind)).await;
+        let created = create(&app, &editor, kind, &valid_body).await;
         let url = app.url(&format!("/api/v1/{kind}/{}", created["id"].as_str().expect("id")));
         let response = editor.patch(&url).json(&json!({"unknown": 1})).send().await.expect("patch");
         assert_eq!(response.status(), 422);
@@ -193,7 +229,7 @@ async fn every_write_needs_a_signed_in_user_and_editors_may_write() {
     let app = TestApp::spawn().await;
     let (_, editor) = app.login_as("editor").await;
     for kind in KINDS {
-        let created = create(&app, &editor, kind, &valid(kind)).await;
+        let created = create(&app, &editor, kind, &body_for(&app, &editor, kind).await).await;
         let id = created["id"].as_str().expect("id");
         let slot = match kind {
             "songs" => "audio",

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `folio` binary, started on port 0 from an empty data directory.
 
+mod articles;
 mod auth;
 mod backends;
 mod collections;
