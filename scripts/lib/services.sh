@@ -79,3 +79,15 @@ ensure_s3() {
     "$data" >>"$FOLIO_CACHE/s3s-fs.log" 2>&1 &
   wait_for s3s-fs 60 bash -c ': </dev/tcp/127.0.0.1/9014'
 }
+
+# The OpenAPI validator the API document is checked with (openapi-spec-validator, from PyPI),
+# in a virtualenv of its own; prints the command's path.
+ensure_openapi_validator() {
+  local venv="$FOLIO_CACHE/openapi-venv"
+  if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+    log "installing openapi-spec-validator"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'openapi-spec-validator==0.7.1' >&2
+  fi
+  echo "$venv/bin/openapi-spec-validator"
+}

@@ -5,6 +5,7 @@ mod auth;
 mod backends;
 mod collections;
 mod config_cli;
+mod docs;
 mod health;
 mod http_errors;
 mod interop;
