@@ -28,7 +28,12 @@ pub enum Command {
         action: KeysAction,
     },
     /// Create the first admin from FOLIO_ADMIN_EMAIL / FOLIO_ADMIN_PASSWORD (idempotent).
-    Seed,
+    Seed {
+        /// Also load a bilingual demo site (every content kind, generated images), unless the
+        /// site already has content.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Manage users.
     Users {
         #[command(subcommand)]

@@ -28,7 +28,9 @@ fn main() -> ExitCode {
         Command::Migrate { action } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::migrate::run(settings, action)))
         }
-        Command::Seed => with_settings(LogTarget::Stderr, |settings| run_async(commands::users::seed(settings))),
+        Command::Seed { demo } => {
+            with_settings(LogTarget::Stderr, |settings| run_async(commands::users::seed(settings, demo)))
+        }
         Command::Users { action } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::users::run(settings, action)))
         }

@@ -14,8 +14,8 @@ pub trait CollectionRepository: Send + Sync + std::fmt::Debug {
     /// transaction): `NotFound { entity: "parent" }` otherwise.
     async fn insert(&self, item: &CollectionItem) -> Result<CollectionItem, DomainError>;
     async fn get(&self, kind: CollectionKind, id: ItemId) -> Result<Option<CollectionItem>, DomainError>;
-    /// The kind's items (only `parent`'s when given) by parent, then position; hidden ones
-    /// only when asked.
+    /// The kind's items (only `parent`'s when given) by parent, then position; hidden ones,
+    /// and those nested in a hidden item or article, only when asked.
     async fn list(
         &self,
         kind: CollectionKind,

@@ -82,7 +82,8 @@ impl CollectionService {
         Ok(item)
     }
 
-    /// One item; a hidden one only when `include_hidden` (otherwise it does not exist).
+    /// One item; a hidden one (or one nested in something hidden) only when
+    /// `include_hidden` (otherwise it does not exist).
     pub async fn get(
         &self,
         kind: CollectionKind,
@@ -90,7 +91,17 @@ impl CollectionService {
         include_hidden: bool,
     ) -> Result<CollectionItem, DomainError> {
         match self.items.get(kind, id).await? {
-            Some(item) if item.visible || include_hidden => Ok(item),
+            Some(item) if include_hidden => Ok(item),
+            Some(item) if item.visible && item.parent.is_none() => Ok(item),
+            // The repository's public list knows whether the parent is shown.
+            Some(item) if item.visible => {
+                let shown = self.items.list(kind, item.parent, false).await?.iter().any(|i| i.id == id);
+                if shown {
+                    Ok(item)
+                } else {
+                    Err(DomainError::NotFound { entity: ENTITY })
+                }
+            }
             _ => Err(DomainError::NotFound { entity: ENTITY }),
         }
     }

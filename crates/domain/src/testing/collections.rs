@@ -252,6 +252,25 @@ pub async fn nested_items_are_ordered_within_their_parent(repos: ContentReposito
     assert!(matches!(repo.insert(&wrong_kind).await, Err(DomainError::NotFound { entity: "parent" })));
 }
 
+pub async fn items_nested_in_hidden_parents_are_hidden(repos: ContentRepositories) {
+    let (items, articles) = (repos.items, repos.articles);
+    let mut section = items.insert(&sample_item(CollectionKind::CvSections, "s")).await.expect("insert");
+    let sub = items.insert(&child_of(CollectionKind::CvSubsections, section.id, "sub")).await.expect("insert");
+    let mut article = sample_article("a");
+    articles.insert(&article).await.expect("insert");
+    let part = items.insert(&child_of(CollectionKind::ArticleSections, article.id, "part")).await.expect("insert");
+    assert_eq!(items.list(CollectionKind::CvSubsections, None, false).await.expect("list"), vec![sub.clone()]);
+    assert_eq!(items.list(CollectionKind::ArticleSections, None, false).await.expect("list"), vec![part.clone()]);
+    section.visible = false;
+    items.update(&section).await.expect("update");
+    article.visible = false;
+    articles.update(&article).await.expect("update");
+    assert_eq!(items.list(CollectionKind::CvSubsections, None, false).await.expect("list"), vec![]);
+    assert_eq!(items.list(CollectionKind::ArticleSections, Some(article.id), false).await.expect("list"), vec![]);
+    assert_eq!(items.list(CollectionKind::CvSubsections, None, true).await.expect("list"), vec![sub]);
+    assert_eq!(items.list(CollectionKind::ArticleSections, None, true).await.expect("list"), vec![part]);
+}
+
 pub async fn deleting_a_parent_deletes_what_is_nested(repos: ContentRepositories) {
     let repo = repos.items;
     let (sections, subs) = (CollectionKind::CvSections, CollectionKind::CvSubsections);

@@ -104,6 +104,7 @@ macro_rules! content_repository_tests {
                 concurrent_inserts_and_deletes_keep_positions_gapless,
                 nested_items_are_ordered_within_their_parent,
                 deleting_a_parent_deletes_what_is_nested,
+                items_nested_in_hidden_parents_are_hidden,
                 articles_read_back_by_id_and_slug,
                 slugs_are_unique,
                 deleting_an_article_deletes_its_sections,

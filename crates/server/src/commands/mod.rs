@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod config;
+pub mod demo;
 pub mod keys;
 pub mod migrate;
 pub mod serve;

@@ -15,7 +15,15 @@ use crate::wiring::{self, Services};
 
 /// Creates the first admin unless a user with that email exists. The password comes from
 /// FOLIO_ADMIN_PASSWORD, or is generated and printed once.
-pub async fn seed(settings: Settings) -> anyhow::Result<()> {
+/// `folio seed [--demo]`: the first admin (when FOLIO_ADMIN_EMAIL is set; required without
+/// `--demo`), and the demo site when asked.
+pub async fn seed(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    if settings.admin.email.is_none() && demo {
+        let services = wiring::build(&settings).await?;
+        let loaded = super::demo::load(&services).await;
+        services.shutdown().await?;
+        return loaded;
+    }
     let Some(email) = settings.admin.email.clone() else {
         bail!("set FOLIO_ADMIN_EMAIL to the first admin's email address");
     };
@@ -37,7 +45,9 @@ pub async fn seed(settings: Settings) -> anyhow::Result<()> {
     } else {
         println!("admin {} already exists; nothing changed", user.email);
     }
-    services.shutdown().await
+    let loaded = if demo { super::demo::load(&services).await } else { Ok(()) };
+    services.shutdown().await?;
+    loaded
 }
 
 pub async fn run(settings: Settings, action: UsersAction) -> anyhow::Result<()> {

@@ -122,13 +122,9 @@ async fn article_bodies_are_validated_field_by_field_and_slugs_are_unique() {
     let (_, editor) = app.login_as("editor").await;
     let category = post(&app, &editor, "/api/v1/article-categories", &json!({"title": {"en": "A"}})).await;
     let other = post(&app, &editor, "/api/v1/article-categories", &json!({"title": {"en": "B"}})).await;
-    let foreign_sub = post(
-        &app,
-        &editor,
-        "/api/v1/article-subcategories",
-        &json!({"title": {"en": "B1"}, "parent_id": other["id"]}),
-    )
-    .await;
+    let foreign_sub =
+        post(&app, &editor, "/api/v1/article-subcategories", &json!({"title": {"en": "B1"}, "parent_id": other["id"]}))
+            .await;
     let title = json!({"en": "Post"});
     let cases = [
         (json!({"title": title, "slug": "Bad Slug"}), "slug", "invalid"),
@@ -190,8 +186,9 @@ async fn article_lists_page_search_filter_and_sort() {
         let client = app.client.clone();
         async move { json_of(client.get(url).send().await.expect("get"), 200).await }
     };
-    let titles_of =
-        |page: &Value| page["items"].as_array().expect("items").iter().map(|a| a["title"]["en"].clone()).collect::<Vec<_>>();
+    let titles_of = |page: &Value| {
+        page["items"].as_array().expect("items").iter().map(|a| a["title"]["en"].clone()).collect::<Vec<_>>()
+    };
 
     let all = list("").await;
     assert_eq!((all["total"].as_u64(), all["pages"].as_u64()), (Some(4), Some(1)), "hidden ones are left out");

@@ -409,4 +409,3 @@ async fn replaced_or_cleared_media_is_deleted_once_nothing_holds_it() {
     assert_eq!(editor.delete(&gallery_url).send().await.expect("delete").status(), 204);
     assert_eq!(media_status(b).await.expect("get").status(), 404);
 }
-

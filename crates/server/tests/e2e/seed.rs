@@ -64,3 +64,57 @@ async fn operators_ban_reset_and_promote_from_the_command_line() {
     let unknown = app.cli(&["users", "ban", "nobody@example.com"], "");
     assert!(!unknown.status.success());
 }
+
+#[tokio::test]
+async fn seed_demo_loads_every_kind_once() {
+    let app = TestApp::spawn().await;
+    let output = app.cli(&["seed", "--demo"], "");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("loaded the demo site"));
+    let json = |path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.json::<serde_json::Value>().await.expect("json")
+        }
+    };
+    for (kind, count, slot) in [
+        ("albums", 4, Some("image")),
+        ("gallery-images", 8, Some("image")),
+        ("songs", 4, Some("audio")),
+        ("videos", 3, None),
+        ("websites", 3, Some("mobile")),
+        ("cv-sections", 3, None),
+        ("cv-subsections", 6, None),
+        ("article-categories", 2, None),
+        ("article-subcategories", 2, None),
+        ("article-sections", 30, None), // the sections of the 10 visible articles
+    ] {
+        let path: &'static str = Box::leak(format!("/api/v1/{kind}").into_boxed_str());
+        let items = json(path).await;
+        let items = items.as_array().expect("list");
+        assert_eq!(items.len(), count, "{kind}");
+        if let Some(slot) = slot {
+            assert!(items.iter().all(|i| i["media"][slot]["url"].is_string()), "{kind}: {slot} filled");
+        }
+        assert!(items.iter().all(|i| i["title"]["es"].is_string() && i["title"]["en"].is_string()), "{kind}");
+    }
+    let songs = json("/api/v1/songs").await;
+    assert!(songs[0]["media"]["audio"]["duration_ms"].as_u64().is_some_and(|ms| ms >= 2000), "{songs}");
+    let articles = json("/api/v1/articles?per_page=100").await;
+    assert_eq!(articles["total"], 10, "two of the twelve are hidden");
+    let slug = articles["items"][0]["slug"].as_str().expect("slug").to_owned();
+    let detail = app.get(&format!("/api/v1/articles/{slug}")).await.json::<serde_json::Value>().await.expect("json");
+    assert_eq!(detail["sections"].as_array().map(Vec::len), Some(3));
+    assert!(detail["media"]["cover"]["url"].is_string() && detail["category"]["title"].is_object());
+    let profile = json("/api/v1/profile").await;
+    assert!(profile["welcome"]["en"].is_string() && profile["media"]["logo"]["width"].is_u64());
+    let image = reqwest::get(app.url(profile["media"]["logo"]["url"].as_str().expect("url"))).await.expect("file");
+    assert_eq!(image.headers()["content-type"], "image/png");
+
+    let again = app.cli(&["seed", "--demo"], "");
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already has content"));
+    assert_eq!(json("/api/v1/albums").await.as_array().map(Vec::len), Some(4), "nothing added twice");
+}

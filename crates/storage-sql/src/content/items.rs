@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use folio_domain::content::{CollectionItem, CollectionKind, CollectionRepository, ItemId, ParentKind};
 use folio_domain::media::MediaId;
 use folio_domain::DomainError;
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{
     ActiveValue, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -205,7 +205,20 @@ impl CollectionRepository for SqlCollectionRepository {
             query = query.filter(Column::ParentId.eq(to_db_id(parent.0)));
         }
         if !include_hidden {
-            query = query.filter(Column::Visible.eq(true));
+            // Hidden too: what is nested in a hidden item or article.
+            let visible_items =
+                Query::select().column(Column::Id).from(Entity).and_where(Column::Visible.eq(true)).to_owned();
+            let visible_articles = Query::select()
+                .column(articles::Column::Id)
+                .from(articles::Entity)
+                .and_where(articles::Column::Visible.eq(true))
+                .to_owned();
+            query = query.filter(Column::Visible.eq(true)).filter(
+                Condition::any()
+                    .add(Column::ParentId.is_null())
+                    .add(Column::ParentId.in_subquery(visible_items))
+                    .add(Column::ParentId.in_subquery(visible_articles)),
+            );
         }
         let rows = query
             .order_by_asc(Column::ParentId)
