@@ -7,7 +7,7 @@ use ipnet::IpNet;
 use crate::auth::csrf::{self, AllowedOrigins};
 use crate::http::caching::PublicMaxAge;
 use crate::http::rate_limit::{self, RateLimitTiers};
-use crate::http::{json::JsonLimit, problem, request_context};
+use crate::http::{json::JsonLimit, problem, request_context, response_cache};
 use crate::{auth, content, docs, health, media, users, AppState};
 
 /// HTTP settings the binary reads from configuration.
@@ -54,6 +54,7 @@ pub fn build_app(
         .configure(health::routes)
         .service(
             web::scope("/api/v1")
+                .wrap(from_fn(response_cache::middleware))
                 .wrap(from_fn(csrf::middleware))
                 .wrap(from_fn(rate_limit::middleware))
                 .configure(docs::routes)

@@ -17,6 +17,8 @@ pub struct AppState {
     pub media: MediaService,
     pub collections: CollectionService,
     pub articles: ArticleService,
+    /// Public content reads are served from here when set.
+    pub cache: Option<std::sync::Arc<dyn folio_domain::cache::ResponseCache>>,
     pub session_cookie: SessionCookie,
     /// `AUTH_OPEN_REGISTRATION`: anyone may register (as an editor).
     pub open_registration: bool,

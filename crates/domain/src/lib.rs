@@ -2,6 +2,7 @@
 //! the services that use them. Nothing here knows about HTTP or a particular database.
 
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod content;
 pub mod error;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
+use folio_domain::cache::ResponseCache;
 use folio_domain::content::articles::ArticleService;
 use folio_domain::content::CollectionService;
 use folio_domain::health::{HealthCheck, HealthService};
@@ -17,7 +18,9 @@ use folio_domain::passwords::PasswordWorker;
 use folio_domain::sessions::{SessionPolicy, SessionStore};
 use folio_domain::users::{UserRepository, UserService};
 use folio_id::IdGenerator;
-use folio_storage_local::{DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessSessionStore};
+use folio_storage_local::{
+    DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessResponseCache, InProcessSessionStore,
+};
 use folio_storage_s3::{S3Config, S3Health, S3ObjectStore};
 use folio_storage_sql::{
     DatabaseConnection, PoolOptions, SqlContent, SqlHealth, SqlMediaRepository, SqlUserRepository,
@@ -79,6 +82,8 @@ pub struct Services {
     pub collections: CollectionService,
     pub articles: ArticleService,
     pub health: HealthService,
+    /// Public content reads; shared invalidations through Redis when configured.
+    pub cache: Option<Arc<dyn ResponseCache>>,
 }
 
 /// The object store the settings name, with its health check.
@@ -179,6 +184,13 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
             None,
         ),
     };
+    let cache: Option<Arc<dyn ResponseCache>> = settings.cache.enabled.then(|| {
+        let local = InProcessResponseCache::new(settings.cache.max_bytes, settings.cache.ttl);
+        match &redis_pool {
+            Some(pool) => Arc::new(folio_storage_redis::RedisResponseCache::start(pool.clone(), local)) as Arc<_>,
+            None => Arc::new(local) as Arc<_>,
+        }
+    });
     let (store, store_health) = object_store(settings)?;
     checks.push(store_health);
     let media = MediaService::new(
@@ -216,6 +228,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         articles: ArticleService::new(Arc::new(content.articles()), collections.clone()),
         collections,
         health: HealthService::new(checks, settings.health_timeout),
+        cache,
         db,
     })
 }

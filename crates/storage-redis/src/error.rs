@@ -17,6 +17,8 @@ pub enum RedisError {
     InvalidConfig(&'static str),
     #[error("could not build the Redis connection pool: {0}")]
     Pool(String),
+    #[error("could not subscribe: {0}")]
+    Subscribe(String),
 }
 
 const DEPENDENCY: &str = "redis";

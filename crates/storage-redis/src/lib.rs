@@ -6,6 +6,7 @@
 //! Redis database with other applications. Standalone Redis only: scripts name keys that
 //! live in different hash slots, which Redis Cluster refuses.
 
+mod cache;
 mod error;
 mod health;
 mod limits;
@@ -13,6 +14,7 @@ mod locks;
 mod pool;
 mod sessions;
 
+pub use cache::RedisResponseCache;
 pub use error::RedisError;
 pub use health::RedisHealth;
 pub use limits::RedisRateLimiter;

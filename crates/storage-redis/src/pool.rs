@@ -93,7 +93,7 @@ pub async fn connect(config: RedisConfig) -> Result<RedisPool, RedisError> {
         .runtime(Runtime::Tokio1)
         .build()
         .map_err(|e| RedisError::Pool(e.to_string()))?;
-    Ok(RedisPool { pool, prefix: config.key_prefix.into() })
+    Ok(RedisPool { pool, prefix: config.key_prefix.into(), url: config.url.into(), timeout: config.timeout })
 }
 
 /// A pool of connections to one Redis database and the prefix of Folio's keys there. Cheap
@@ -102,6 +102,9 @@ pub async fn connect(config: RedisConfig) -> Result<RedisPool, RedisError> {
 pub struct RedisPool {
     pool: Pool,
     prefix: Arc<str>,
+    /// For connections that cannot be pooled (a pub/sub subscription).
+    url: Arc<str>,
+    timeout: Duration,
 }
 
 impl fmt::Debug for RedisPool {
@@ -127,6 +130,18 @@ impl RedisPool {
 
     pub(crate) async fn conn(&self) -> Result<Connection, DomainError> {
         self.conn_raw().await.map_err(error::from_pool)
+    }
+
+    /// A connection of its own for a pub/sub subscription (pooled connections cannot
+    /// subscribe).
+    pub(crate) async fn subscriber(&self) -> Result<deadpool_redis::redis::aio::PubSub, RedisError> {
+        let client =
+            deadpool_redis::redis::Client::open(&*self.url).map_err(|e| RedisError::InvalidUrl(e.to_string()))?;
+        match tokio::time::timeout(self.timeout, client.get_async_pubsub()).await {
+            Ok(Ok(pubsub)) => Ok(pubsub),
+            Ok(Err(e)) => Err(RedisError::Subscribe(e.to_string())),
+            Err(_) => Err(RedisError::Subscribe("timed out connecting".to_owned())),
+        }
     }
 
     /// The driver's own error, for the health check's operator-facing message.

@@ -6,3 +6,4 @@ pub(crate) mod problem;
 pub(crate) mod query;
 pub(crate) mod rate_limit;
 pub(crate) mod request_context;
+pub(crate) mod response_cache;

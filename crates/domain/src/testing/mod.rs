@@ -6,6 +6,7 @@
 //! folio_domain::user_repository_tests!(async { (Arc::new(MyRepo::new().await) as Arc<dyn UserRepository>, ()) });
 //! ```
 
+pub mod cache;
 pub mod collections;
 pub mod limits;
 pub mod locks;
@@ -208,4 +209,20 @@ pub fn unique(prefix: &str) -> String {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     format!("{prefix}{nanos:x}{n}")
+}
+
+#[macro_export]
+macro_rules! response_cache_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            cache,
+            $make,
+            [
+                a_filled_entry_reads_back,
+                invalidating_a_scope_drops_its_entries_only,
+                a_ticket_from_before_an_invalidation_fills_nothing,
+                concurrent_fills_and_invalidations_leave_no_stale_entry,
+            ]
+        );
+    };
 }

@@ -26,6 +26,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         media: services.media.clone(),
         collections: services.collections.clone(),
         articles: services.articles.clone(),
+        cache: services.cache.clone(),
         session_cookie: SessionCookie::new(
             settings.sessions.cookie_name.clone(),
             secrets.cookie_secret.expose_secret().as_bytes(),

@@ -83,6 +83,9 @@ pub const KEYS: &[(&str, bool, &str)] = &[
     ("CONTENT_DEFAULT_LANGUAGE", false, "the default language (one of CONTENT_LANGUAGES)"),
     ("HEALTH_TIMEOUT_MS", false, "deadline of each health check"),
     ("METRICS_ENABLED", false, "serve /metrics"),
+    ("CACHE_ENABLED", false, "serve public content reads from the response cache"),
+    ("CACHE_TTL_SECS", false, "longest a cached response lives (writes through the API drop it at once)"),
+    ("CACHE_MAX_MB", false, "memory the response cache may use per instance"),
 ];
 
 pub fn is_secret(key: &str) -> bool {

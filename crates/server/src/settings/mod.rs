@@ -52,6 +52,16 @@ pub struct Settings {
     pub languages: Languages,
     pub health_timeout: Duration,
     pub metrics_enabled: bool,
+    pub cache: CacheSettings,
+}
+
+/// The response cache of public content reads.
+#[derive(Debug, Clone)]
+pub struct CacheSettings {
+    pub enabled: bool,
+    /// Bounds how long a write made outside the API (the CLI) can go unseen.
+    pub ttl: Duration,
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -251,6 +261,11 @@ impl Settings {
         let languages = read_languages(&mut r);
         let health_timeout = Duration::from_millis(r.number("HEALTH_TIMEOUT_MS", 2_000, 1, 60_000));
         let metrics_enabled = r.flag("METRICS_ENABLED", true);
+        let cache = CacheSettings {
+            enabled: r.flag("CACHE_ENABLED", true),
+            ttl: Duration::from_secs(r.number("CACHE_TTL_SECS", 300, 1, 86_400)),
+            max_bytes: r.number::<u64>("CACHE_MAX_MB", 64, 1, 65_536) * 1024 * 1024,
+        };
 
         if r.errors.is_empty() {
             Ok(Settings {
@@ -271,6 +286,7 @@ impl Settings {
                 languages,
                 health_timeout,
                 metrics_enabled,
+                cache,
             })
         } else {
             Err(r.errors)

@@ -3,6 +3,7 @@
 mod articles;
 mod auth;
 mod backends;
+mod cache;
 mod collections;
 mod config_cli;
 mod docs;

@@ -1,0 +1,101 @@
+//! Public content reads served from the response cache, and the cache dropped on every
+//! successful write.
+//!
+//! Only responses a handler marked `Cache-Control: public` with an `ETag` are stored (reads
+//! that include hidden content are `private, no-store`), keyed by path and query; they do
+//! not depend on who asks. A hit answers `If-None-Match` exactly as the handler would (304).
+//! Any successful write under `/api/v1` (sign-ins and sign-outs aside) invalidates the
+//! `content` scope: writes are rare, and a coarse scope cannot miss a dependency (an article
+//! shows its category; an album shows its media).
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse};
+use folio_domain::cache::{CachedResponse, Lookup};
+
+use crate::AppState;
+
+const SCOPE: &str = "content";
+
+pub(crate) async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(cache) = req.app_data::<web::Data<AppState>>().and_then(|s| s.cache.clone()) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    if req.method() != Method::GET {
+        let writes = !matches!(*req.method(), Method::HEAD | Method::OPTIONS);
+        let signing = req.path().starts_with("/api/v1/auth/");
+        let response = next.call(req).await?.map_into_boxed_body();
+        if writes && !signing && response.status().is_success() {
+            cache.invalidate(SCOPE).await;
+        }
+        return Ok(response);
+    }
+    let key = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
+    let ticket = match cache.lookup(SCOPE, &key).await {
+        Lookup::Hit(entry) => {
+            let response = answer(req.request(), &entry);
+            return Ok(req.into_response(response));
+        }
+        Lookup::Miss(None) => return next.call(req).await.map(ServiceResponse::map_into_boxed_body),
+        Lookup::Miss(Some(ticket)) => ticket,
+    };
+    // The handler must produce the whole body to store, so it does not see the client's
+    // validator; the answer applies it below.
+    let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH).next();
+    let response = next.call(req).await?.map_into_boxed_body();
+    let Some(entry) = storable(response.response()) else {
+        return Ok(response);
+    };
+    let (request, response) = response.into_parts();
+    let bytes = body::to_bytes(response.into_body())
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(format!("reading a response to cache: {e}")))?;
+    let entry = CachedResponse { body: bytes, ..entry };
+    cache.fill(ticket, entry.clone()).await;
+    let mut answered = answer_to(if_none_match.as_ref(), &entry);
+    answered.headers_mut().insert(header::HeaderName::from_static("x-cache"), header::HeaderValue::from_static("miss"));
+    Ok(ServiceResponse::new(request, answered))
+}
+
+/// The validators of a response worth storing (its body is filled in after).
+fn storable(response: &HttpResponse) -> Option<CachedResponse> {
+    if response.status() != StatusCode::OK {
+        return None;
+    }
+    let headers = response.headers();
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let cache_control = text(header::CACHE_CONTROL).filter(|c| c.starts_with("public"))?;
+    Some(CachedResponse {
+        body: bytes::Bytes::new(),
+        etag: text(header::ETAG)?,
+        content_type: text(header::CONTENT_TYPE).unwrap_or_else(|| "application/json".to_owned()),
+        cache_control,
+    })
+}
+
+fn answer(req: &HttpRequest, entry: &CachedResponse) -> HttpResponse {
+    let mut response = answer_to(req.headers().get(header::IF_NONE_MATCH), entry);
+    response.headers_mut().insert(header::HeaderName::from_static("x-cache"), header::HeaderValue::from_static("hit"));
+    response
+}
+
+/// 304 when `If-None-Match` names the entry's ETag, else the entry.
+fn answer_to(if_none_match: Option<&header::HeaderValue>, entry: &CachedResponse) -> HttpResponse {
+    let matches = if_none_match
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == entry.etag || t == "*"));
+    let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    response
+        .insert_header((header::ETAG, entry.etag.clone()))
+        .insert_header((header::CACHE_CONTROL, entry.cache_control.clone()));
+    if matches {
+        response.finish()
+    } else {
+        response.content_type(entry.content_type.clone()).body(entry.body.clone())
+    }
+}
