@@ -1,0 +1,19 @@
+//! MongoDB adapters for Folio's repository ports, on the official `mongodb` driver.
+//!
+//! [`connect`] reads the old Node service's settings (`MONGO_URI`, `MONGO_AUTH_SOURCE`,
+//! `MONGO_MAX_RETRIES`, `MONGO_RETRY_DELAY_MS`) through [`MongoConfig`], retries while the
+//! server is still starting, and never logs a password ([`mask_uri`]).
+
+mod connection;
+mod errors;
+mod health;
+mod transactions;
+mod uri;
+
+pub use connection::{
+    connect, MongoConfig, MongoError, MongoStore, DEFAULT_AUTH_SOURCE, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAY,
+    MAX_RETRY_DELAY,
+};
+pub use health::MongoHealth;
+pub use transactions::{detect as detect_transactions, hello_supports_transactions, Transactions};
+pub use uri::{apply_auth_source, mask_uri};
