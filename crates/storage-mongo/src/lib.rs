@@ -2,11 +2,13 @@
 //!
 //! [`connect`] reads the old Node service's settings (`MONGO_URI`, `MONGO_AUTH_SOURCE`,
 //! `MONGO_MAX_RETRIES`, `MONGO_RETRY_DELAY_MS`) through [`MongoConfig`], retries while the
-//! server is still starting, and never logs a password ([`mask_uri`]).
+//! server is still starting, and never logs a password ([`mask_uri`]). [`migrate`] creates
+//! the collections and indexes and records the schema version that [`check_schema`] checks.
 
 mod connection;
 mod errors;
 mod health;
+mod schema;
 mod transactions;
 mod uri;
 
@@ -15,5 +17,6 @@ pub use connection::{
     MAX_RETRY_DELAY,
 };
 pub use health::MongoHealth;
+pub use schema::{check_schema, migrate, SCHEMA_VERSION};
 pub use transactions::{detect as detect_transactions, hello_supports_transactions, Transactions};
 pub use uri::{apply_auth_source, mask_uri};
