@@ -48,6 +48,11 @@ pub(crate) fn is_unavailable(error: &Error) -> bool {
     )
 }
 
+/// A stored value that no longer parses: a bug or a hand edit, never the client's fault.
+pub(crate) fn corrupt(field: &str, problem: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("stored {field} is invalid: {problem}"))
+}
+
 /// A driver error for a log line or a startup error: what went wrong (the error's kind,
 /// without the labels and empty fields its `Display` appends), on one line, since server
 /// selection errors describe the whole topology.
