@@ -90,8 +90,10 @@ SECANTUSD="$FOLIO_CACHE/secantus/bin/secantusd-py"
 # Installed even when something already answers on 27117: the outage tests start servers of
 # their own with this launcher.
 install_secantus() {
-  local venv="$FOLIO_CACHE/secantus"
-  if [ -x "$SECANTUSD" ] && "$venv/bin/pip" show secantusdb 2>/dev/null | grep -qx "Version: $SECANTUS_VERSION"; then
+  local venv="$FOLIO_CACHE/secantus" installed
+  # Read whole before grep: under pipefail, `grep -q` closing the pipe early fails pip.
+  installed=$("$venv/bin/pip" show secantusdb 2>/dev/null || true)
+  if [ -x "$SECANTUSD" ] && grep -qx "Version: $SECANTUS_VERSION" <<<"$installed"; then
     return 0
   fi
   log "installing SecantusDB $SECANTUS_VERSION"
