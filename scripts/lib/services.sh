@@ -86,8 +86,45 @@ ensure_openapi_validator() {
   local venv="$FOLIO_CACHE/openapi-venv"
   if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
     log "installing openapi-spec-validator"
-    python3 -m venv "$venv" >&2
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      apt_install python3-venv >&2
+      python3 -m venv "$venv" >&2
+    fi
     "$venv/bin/pip" install --quiet --disable-pip-version-check 'openapi-spec-validator==0.7.1' >&2
   fi
   echo "$venv/bin/openapi-spec-validator"
+}
+
+# MongoDB for the storage-mongo tests: SecantusDB, a MongoDB-wire-compatible server from PyPI,
+# in a virtualenv of its own, with in-memory storage (scratch data, like s3s-fs's).
+# Standalone, like a single mongod: transaction detection then says "no", and the tests that
+# need transactions switch them on explicitly (SecantusDB runs them even so).
+SECANTUS_VERSION=0.7.0b3
+SECANTUSD="$FOLIO_CACHE/secantus/bin/secantusd-py"
+
+# Installed even when something already answers on 27117: the outage tests start servers of
+# their own with this launcher.
+install_secantus() {
+  local venv="$FOLIO_CACHE/secantus" installed
+  # Read whole before grep: under pipefail, `grep -q` closing the pipe early fails pip.
+  installed=$("$venv/bin/pip" show secantusdb 2>/dev/null || true)
+  if [ -x "$SECANTUSD" ] && grep -qx "Version: $SECANTUS_VERSION" <<<"$installed"; then
+    return 0
+  fi
+  log "installing SecantusDB $SECANTUS_VERSION"
+  if ! command -v python3 >/dev/null; then apt_install python3 python3-venv; fi
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    apt_install python3-venv
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "secantusdb==$SECANTUS_VERSION"
+}
+
+ensure_mongo() {
+  install_secantus
+  if (: </dev/tcp/127.0.0.1/27117) 2>/dev/null; then return 0; fi
+  log "starting SecantusDB"
+  nohup "$SECANTUSD" --host 127.0.0.1 --port 27117 --storage-path :memory: --standalone \
+    --cache-size 256M >>"$FOLIO_CACHE/secantus.log" 2>&1 &
+  wait_for SecantusDB 60 bash -c ': </dev/tcp/127.0.0.1/27117'
 }
