@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use folio_domain::auth::{Authenticated, ClientInfo};
 use folio_domain::users::Role;
 
@@ -33,12 +33,21 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, Problem> {
     req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR))
 }
 
-async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, Problem> {
+/// The session behind the request's cookie, loaded once per request: the rate limiter may
+/// have loaded it already (to count the request against the user), and then it is reused.
+pub(crate) async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, Problem> {
+    if let Some(known) = req.extensions().get::<Authenticated>() {
+        return Ok(Some(known.clone()));
+    }
     let state = state(&req)?;
     let Some(id) = state.session_cookie.read(&req) else {
         return Ok(None);
     };
-    Ok(state.auth.authenticate(&id).await?)
+    let authenticated = state.auth.authenticate(&id).await?;
+    if let Some(known) = &authenticated {
+        req.extensions_mut().insert(known.clone());
+    }
+    Ok(authenticated)
 }
 
 impl FromRequest for SignedIn {

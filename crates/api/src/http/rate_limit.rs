@@ -1,5 +1,7 @@
 //! Request rate limits for the API: every tier (the Node template's `default` and `short`)
-//! counts each request against the client's address; over any tier, 429 with `Retry-After`.
+//! counts each request against the signed-in user, or the client's address for anonymous
+//! requests (so people behind one NAT do not share an editor's quota, and an editor's
+//! quota follows them across addresses); over any tier, 429 with `Retry-After`.
 //! Every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for
 //! the tier closest to its limit. Health and metrics sit outside the API scope: exempt.
 
@@ -29,7 +31,7 @@ pub struct RateLimitTiers {
 impl RateLimitTiers {
     /// Counts one upload by the client of `req`; 429 problem details when over the quota.
     pub(crate) async fn check_upload(&self, req: &actix_web::HttpRequest) -> Result<(), Problem> {
-        let client = client_ip(req).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        let client = identity(req).await;
         match self.limiter.hit(&format!("tier:upload:{client}"), self.upload).await {
             Ok(decision) if !decision.allowed => Err(too_many(&decision, "too many uploads; retry later")),
             Ok(_) => Ok(()),
@@ -48,7 +50,7 @@ pub(crate) async fn middleware(
     let Some(config) = req.app_data::<web::Data<RateLimitTiers>>().cloned() else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    let client = client_ip(req.request()).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let client = identity(req.request()).await;
     let mut tightest: Option<RateDecision> = None;
     for (name, quota) in &config.tiers {
         let decision = match config.limiter.hit(&format!("tier:{name}:{client}"), *quota).await {
@@ -73,6 +75,18 @@ pub(crate) async fn middleware(
         set_headers(response.headers_mut(), &decision);
     }
     Ok(response)
+}
+
+/// `user:{id}` for a request with a valid session, `ip:{address}` otherwise. Only a
+/// correctly signed cookie costs a session lookup, and the extractor reuses its result.
+async fn identity(req: &actix_web::HttpRequest) -> String {
+    let signed = req.app_data::<web::Data<crate::AppState>>().is_some_and(|s| s.session_cookie.read(req).is_some());
+    if signed {
+        if let Ok(Some(known)) = crate::auth::extract::authenticate(req.clone()).await {
+            return format!("user:{}", known.user.id);
+        }
+    }
+    format!("ip:{}", client_ip(req).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()))
 }
 
 /// 429 problem details telling the client when to try again.

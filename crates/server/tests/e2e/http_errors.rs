@@ -112,3 +112,21 @@ async fn api_requests_over_a_tier_get_429_with_rate_limit_headers_and_health_is_
         assert_eq!(app.get("/health/live").await.status(), 200, "health is exempt");
     }
 }
+
+#[tokio::test]
+async fn signed_in_requests_count_against_the_user_not_the_address() {
+    let app = TestApp::spawn_with(&[("SHORT_THROTTLE_LIMIT", "4"), ("SHORT_THROTTLE_TTL", "10000")]).await;
+    // The login is the address's first request; the user's quota starts fresh.
+    let (_, editor) = app.login_as("editor").await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/api/v1/auth/session").await.status(), 401);
+    }
+    assert_eq!(app.get("/api/v1/auth/session").await.status(), 429, "the address has spent its four");
+    for remaining in [3, 2, 1, 0] {
+        let response = editor.get(app.url("/api/v1/auth/session")).send().await.expect("get");
+        assert_eq!(response.status(), 200, "the editor, from the same address, has their own quota");
+        assert_eq!(response.headers()["ratelimit-remaining"], remaining.to_string().as_str());
+    }
+    let response = editor.get(app.url("/api/v1/auth/session")).send().await.expect("get");
+    assert_eq!(response.status(), 429);
+}
