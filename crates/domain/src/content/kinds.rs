@@ -194,6 +194,10 @@ impl FromStr for CollectionKind {
 
 /// A kind's fields as one typed value.
 trait KindFields: DeserializeOwned + Serialize {
+    /// The same fields, each optional: parsing one field at a time with it names every bad
+    /// field, where parsing the whole would stop at the first.
+    type Patch: DeserializeOwned;
+    const REQUIRED: &'static [&'static str];
     fn check_languages(&self, languages: &Languages, errors: &mut Vec<FieldError>);
 }
 
@@ -246,6 +250,8 @@ macro_rules! fields {
         }
 
         impl KindFields for $create {
+            type Patch = $patch;
+            const REQUIRED: &'static [&'static str] = &[$(stringify!($req)),*];
             fn check_languages(&self, languages: &Languages, errors: &mut Vec<FieldError>) {
                 $(LanguageChecked::check(&self.$req, stringify!($req).trim_start_matches("r#"), languages, errors);)*
                 $(LanguageChecked::check(&self.$opt, stringify!($opt).trim_start_matches("r#"), languages, errors);)*
@@ -308,8 +314,24 @@ fn validate<T: KindFields>(
     fields: Map<String, Value>,
     languages: &Languages,
 ) -> Result<Map<String, Value>, DomainError> {
-    let typed: T = parse(Value::Object(fields))?;
     let mut errors = Vec::new();
+    for (name, value) in &fields {
+        let mut one = Map::new();
+        one.insert(name.clone(), value.clone());
+        if let Err(DomainError::Invalid(found)) = parse::<T::Patch>(Value::Object(one)) {
+            errors.extend(found);
+        }
+    }
+    for required in T::REQUIRED {
+        let name = required.trim_start_matches("r#");
+        if fields.get(name).is_none_or(Value::is_null) {
+            errors.push(FieldError::new(name, "required", format!("missing field `{name}`")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(DomainError::Invalid(errors));
+    }
+    let typed: T = parse(Value::Object(fields))?;
     typed.check_languages(languages, &mut errors);
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
@@ -397,6 +419,24 @@ mod tests {
         assert_eq!(field_of(albums.validate(object(json!({"title": {"fr": "A"}})), &langs)).0, "title.fr");
         assert!(CollectionKind::Websites.validate_patch(&object(json!({"type": {"en": "Shop"}}))).is_ok());
         assert!(CollectionKind::Websites.validate_patch(&object(json!({"colour": "#fff"}))).is_err());
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let result = CollectionKind::Songs
+            .validate(object(json!({"duration": "9:99", "link": "ftp://x", "colour": "red"})), &Languages::default());
+        let Err(DomainError::Invalid(errors)) = result else { panic!("invalid") };
+        let mut named: Vec<(String, String)> = errors.into_iter().map(|e| (e.field, e.code)).collect();
+        named.sort();
+        assert_eq!(
+            named,
+            vec![
+                ("colour".to_owned(), "unknown_field".to_owned()),
+                ("duration".to_owned(), "invalid".to_owned()),
+                ("link".to_owned(), "invalid".to_owned()),
+                ("title".to_owned(), "required".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -409,3 +409,41 @@ async fn replaced_or_cleared_media_is_deleted_once_nothing_holds_it() {
     assert_eq!(editor.delete(&gallery_url).send().await.expect("delete").status(), 204);
     assert_eq!(media_status(b).await.expect("get").status(), 404);
 }
+
+#[tokio::test]
+async fn items_move_before_or_after_another_within_their_parent() {
+    let app = TestApp::spawn().await;
+    let (_, editor) = app.login_as("editor").await;
+    let section = create(&app, &editor, "cv-sections", &valid("cv-sections")).await;
+    let other = create(&app, &editor, "cv-sections", &valid("cv-sections")).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let mut body = valid("cv-subsections");
+        body["parent_id"] = section["id"].clone();
+        body["title"] = json!({"en": format!("Sub {i}")});
+        ids.push(create(&app, &editor, "cv-subsections", &body).await["id"].as_str().expect("id").to_owned());
+    }
+    let mut elsewhere = valid("cv-subsections");
+    elsewhere["parent_id"] = other["id"].clone();
+    let stranger = create(&app, &editor, "cv-subsections", &elsewhere).await;
+    let move_to =
+        |id: &str, body: Value| editor.post(app.url(&format!("/api/v1/cv-subsections/{id}/move"))).json(&body).send();
+    let order = || async {
+        let query = format!("?parent_id={}", section["id"].as_str().expect("id"));
+        let items = list(&app, &app.client, "cv-subsections", &query).await;
+        items.iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(move_to(&ids[0], json!({"after": ids[2]})).await.expect("move").status(), 200);
+    assert_eq!(order().await, vec![ids[1].clone(), ids[2].clone(), ids[0].clone(), ids[3].clone()]);
+    assert_eq!(move_to(&ids[3], json!({"before": ids[1]})).await.expect("move").status(), 200);
+    assert_eq!(order().await, vec![ids[3].clone(), ids[1].clone(), ids[2].clone(), ids[0].clone()]);
+    for body in [
+        json!({"after": stranger["id"]}),
+        json!({"before": ids[0], "position": 1}),
+        json!({}),
+        json!({"after": "not-an-id"}),
+    ] {
+        let response = move_to(&ids[0], body.clone()).await.expect("move");
+        assert_eq!(response.status(), 422, "{body}");
+    }
+}
