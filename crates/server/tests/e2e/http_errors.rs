@@ -130,3 +130,44 @@ async fn signed_in_requests_count_against_the_user_not_the_address() {
     let response = editor.get(app.url("/api/v1/auth/session")).send().await.expect("get");
     assert_eq!(response.status(), 429);
 }
+
+#[tokio::test]
+async fn configured_origins_get_cors_answers_and_preflights_others_none() {
+    let site = "https://site.example";
+    let app = TestApp::spawn_with(&[("CORS_ORIGINS", site)]).await;
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/albums"))
+        .header("origin", site)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let headers = preflight.headers();
+    assert_eq!(headers["access-control-allow-origin"], site);
+    assert_eq!(headers["access-control-allow-credentials"], "true");
+    let allowed = headers["access-control-allow-headers"].to_str().expect("ascii").to_ascii_lowercase();
+    assert!(allowed.contains("authorization") && allowed.contains("content-type"), "{allowed}");
+    // The Angular client sends Content-Type on GETs too: never a reason to refuse.
+    let get = app
+        .client
+        .get(app.url("/api/v1/albums"))
+        .header("origin", site)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(get.status(), 200);
+    assert_eq!(get.headers()["access-control-allow-origin"], site);
+    assert!(get.headers()["access-control-expose-headers"]
+        .to_str()
+        .expect("ascii")
+        .to_ascii_lowercase()
+        .contains("etag"));
+    let stranger = app.client.get(app.url("/api/v1/albums")).header("origin", "https://evil.example").send().await;
+    let stranger = stranger.expect("get");
+    assert_eq!(stranger.status(), 200);
+    assert!(stranger.headers().get("access-control-allow-origin").is_none());
+}
