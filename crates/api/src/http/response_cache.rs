@@ -1,7 +1,8 @@
 //! Public content reads served from the response cache, and the cache dropped on every
 //! successful write.
 //!
-//! Only responses a handler marked `Cache-Control: public` with an `ETag` are stored (reads
+//! Only content reads (profile, articles, collections; never files) whose JSON a handler
+//! marked `Cache-Control: public` with an `ETag` are stored (reads
 //! that include hidden content are `private, no-store`), keyed by path and query; they do
 //! not depend on who asks. A hit answers `If-None-Match` exactly as the handler would (304).
 //! Any successful write under `/api/v1` (sign-ins and sign-outs aside) invalidates the
@@ -14,6 +15,7 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 use folio_domain::cache::{CachedResponse, Lookup};
+use folio_domain::content::CollectionKind;
 
 use crate::AppState;
 
@@ -34,6 +36,9 @@ pub(crate) async fn middleware(
             cache.invalidate(SCOPE).await;
         }
         return Ok(response);
+    }
+    if !is_content(req.path()) {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
     let key = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
     let ticket = match cache.lookup(SCOPE, &key).await {
@@ -62,6 +67,17 @@ pub(crate) async fn middleware(
     Ok(ServiceResponse::new(request, answered))
 }
 
+/// Content reads: the profile, articles and the collections. Never files (large, ranged,
+/// streamed) nor anything about users.
+fn is_content(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/v1/") else {
+        return false;
+    };
+    let first = rest.split('/').next().unwrap_or_default();
+    matches!(first, "profile" | "articles")
+        || CollectionKind::ALL.iter().any(|k| !k.is_singleton() && k.as_str() == first)
+}
+
 /// The validators of a response worth storing (its body is filled in after).
 fn storable(response: &HttpResponse) -> Option<CachedResponse> {
     if response.status() != StatusCode::OK {
@@ -70,10 +86,11 @@ fn storable(response: &HttpResponse) -> Option<CachedResponse> {
     let headers = response.headers();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let cache_control = text(header::CACHE_CONTROL).filter(|c| c.starts_with("public"))?;
+    let content_type = text(header::CONTENT_TYPE).filter(|t| t.starts_with("application/json"))?;
     Some(CachedResponse {
         body: bytes::Bytes::new(),
         etag: text(header::ETAG)?,
-        content_type: text(header::CONTENT_TYPE).unwrap_or_else(|| "application/json".to_owned()),
+        content_type,
         cache_control,
     })
 }
@@ -97,5 +114,20 @@ fn answer_to(if_none_match: Option<&header::HeaderValue>, entry: &CachedResponse
         response.finish()
     } else {
         response.content_type(entry.content_type.clone()).body(entry.body.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content;
+
+    #[test]
+    fn only_content_paths_are_cached() {
+        for path in ["/api/v1/albums", "/api/v1/articles/my-post", "/api/v1/profile", "/api/v1/cv-subsections/1"] {
+            assert!(is_content(path), "{path}");
+        }
+        for path in ["/api/v1/files/1", "/api/v1/media", "/api/v1/users", "/api/v1/site-profile", "/health"] {
+            assert!(!is_content(path), "{path}");
+        }
     }
 }
