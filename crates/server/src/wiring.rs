@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use folio_crypto::{Argon2Params, PasswordHasher};
 use folio_domain::auth::{AuthService, LoginLimits};
 use folio_domain::cache::ResponseCache;
@@ -16,34 +16,16 @@ use folio_domain::media::{MediaService, MediaSettings};
 use folio_domain::objects::ObjectStore;
 use folio_domain::passwords::PasswordWorker;
 use folio_domain::sessions::{SessionPolicy, SessionStore};
-use folio_domain::users::{UserRepository, UserService};
+use folio_domain::users::UserService;
 use folio_id::IdGenerator;
 use folio_storage_local::{
     DiskHealth, DiskObjectStore, InProcessRateLimiter, InProcessResponseCache, InProcessSessionStore,
 };
 use folio_storage_s3::{S3Config, S3Health, S3ObjectStore};
-use folio_storage_sql::{
-    DatabaseConnection, PoolOptions, SqlContent, SqlHealth, SqlMediaRepository, SqlUserRepository,
-};
 use secrecy::ExposeSecret;
 
-use crate::settings::{DatabaseKind, Settings};
-
-/// The connected SQL database (SQLite or PostgreSQL).
-pub async fn connect_sql(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    let database = &settings.database;
-    if matches!(database.kind, DatabaseKind::Mongo) {
-        bail!("MongoDB (DATABASE_URL=mongodb://… or MONGO_URI) is not supported by this build yet; use sqlite: or postgres://");
-    }
-    let pool = PoolOptions {
-        max_connections: database.max_connections,
-        connect_timeout: database.connect_timeout,
-        acquire_timeout: database.acquire_timeout,
-    };
-    folio_storage_sql::connect(database.url.expose_secret(), &pool)
-        .await
-        .with_context(|| format!("database {:?}", database.kind))
-}
+use crate::database::Database;
+use crate::settings::Settings;
 
 /// A leased snowflake node id with the locks that hold it.
 pub type HeldNode = (NodeLease, Arc<dyn LockManager>);
@@ -64,14 +46,15 @@ impl Services {
         if let Some((lease, locks)) = &self.node_lease {
             lease.release(locks.as_ref()).await;
         }
-        self.db.close().await.context("closing the database pool")
+        self.db.close().await
     }
 }
 
 /// Every service, wired to the adapters the settings name.
 #[derive(Debug, Clone)]
 pub struct Services {
-    pub db: DatabaseConnection,
+    /// SQL or MongoDB, as the settings say.
+    pub db: Database,
     /// The snowflake node id leased from Redis, with the locks that hold it.
     pub node_lease: Option<HeldNode>,
     /// Counts requests and failed logins: through Redis when configured, else in process.
@@ -125,11 +108,9 @@ fn object_store(settings: &Settings) -> anyhow::Result<(Arc<dyn ObjectStore>, Ar
 }
 
 pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
-    let db = connect_sql(settings).await?;
-    if settings.database.auto_migrate {
-        folio_storage_sql::migrate(&db).await?;
-    }
-    let mut checks: Vec<Arc<dyn HealthCheck>> = vec![Arc::new(SqlHealth::new(db.clone()))];
+    let db = Database::open(settings).await?;
+    let repositories = db.repositories();
+    let mut checks: Vec<Arc<dyn HealthCheck>> = vec![repositories.health.clone()];
 
     let local_limiter: Arc<dyn RateLimiter> = Arc::new(InProcessRateLimiter::new());
     let mut redis_pool = None;
@@ -194,7 +175,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     let (store, store_health) = object_store(settings)?;
     checks.push(store_health);
     let media = MediaService::new(
-        Arc::new(SqlMediaRepository::new(db.clone())),
+        repositories.media.clone(),
         store,
         ids.clone(),
         MediaSettings {
@@ -206,10 +187,13 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
             image_workers: settings.media.image_workers.unwrap_or(cores),
         },
     );
-    let content = SqlContent::new(db.clone());
-    let collections =
-        CollectionService::new(Arc::new(content.collections()), media.clone(), ids.clone(), settings.languages.clone());
-    let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(db.clone()));
+    let collections = CollectionService::new(
+        repositories.collections.clone(),
+        media.clone(),
+        ids.clone(),
+        settings.languages.clone(),
+    );
+    let users = repositories.users.clone();
     let policy = SessionPolicy {
         idle_ttl: settings.sessions.idle_ttl,
         absolute_ttl: settings.sessions.absolute_ttl,
@@ -225,7 +209,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         node_lease,
         users: UserService::new(users, sessions, passwords, ids),
         media,
-        articles: ArticleService::new(Arc::new(content.articles()), collections.clone()),
+        articles: ArticleService::new(repositories.articles.clone(), collections.clone()),
         collections,
         health: HealthService::new(checks, settings.health_timeout),
         cache,

@@ -7,6 +7,7 @@
 //! Snowflake ids are stored as 64-bit integers in `_id`, times as BSON dates.
 
 mod connection;
+mod content;
 mod dates;
 mod errors;
 mod health;
@@ -25,6 +26,7 @@ pub use connection::{
     connect, MongoConfig, MongoError, MongoStore, DEFAULT_AUTH_SOURCE, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_DELAY,
     MAX_RETRY_DELAY,
 };
+pub use content::{MongoArticleRepository, MongoCollectionRepository, MongoContent};
 pub use health::MongoHealth;
 pub use media::MongoMediaRepository;
 pub use schema::{check_schema, migrate, SCHEMA_VERSION};

@@ -13,13 +13,18 @@ use crate::connection::MongoError;
 
 /// The schema this build reads and writes. Raise it with every change to the collections or
 /// indexes below, adding the change as another idempotent step.
-pub const SCHEMA_VERSION: i64 = 1;
+///
+/// 1: users, media, the collections for content. 2: `content_locks`, and the indexes the
+/// content adapters query by (nested items, media in use, article filters and sorts).
+pub const SCHEMA_VERSION: i64 = 2;
 
 pub(crate) const USERS: &str = "users";
 pub(crate) const MEDIA: &str = "media";
 pub(crate) const PENDING_DELETIONS: &str = "media_pending_deletions";
 pub(crate) const COLLECTION_ITEMS: &str = "collection_items";
 pub(crate) const ARTICLES: &str = "articles";
+/// One document per content kind's write lock (see `content::locks`).
+pub(crate) const CONTENT_LOCKS: &str = "content_locks";
 /// One document, `{_id: "schema", version: N}`.
 pub(crate) const SCHEMA: &str = "folio_schema";
 const SCHEMA_ID: &str = "schema";
@@ -45,13 +50,28 @@ fn layout() -> Vec<(&'static str, Vec<IndexModel>)> {
             ],
         ),
         (PENDING_DELETIONS, vec![index(doc! { "created_at": 1 }, "oldest_first", false)]),
-        // For the collections and articles adapters to come. Positions are not unique: a
-        // renumbering passes through duplicates inside its transaction.
+        // Positions are not unique: a renumbering passes through duplicates.
         (
             COLLECTION_ITEMS,
-            vec![index(doc! { "kind": 1, "parent_id": 1, "position": 1 }, "kind_parent_position", false)],
+            vec![
+                index(doc! { "kind": 1, "parent_id": 1, "position": 1 }, "kind_parent_position", false),
+                // Cascades find what is nested in an item or article, whatever its kind.
+                index(doc! { "parent_id": 1, "position": 1 }, "parent_position", false),
+                index(doc! { "media_ids": 1 }, "media_ids", false),
+            ],
         ),
-        (ARTICLES, vec![index(doc! { "slug": 1 }, "slug_unique", true)]),
+        (
+            ARTICLES,
+            vec![
+                index(doc! { "slug": 1 }, "slug_unique", true),
+                index(doc! { "published_at": -1, "_id": -1 }, "newest", false),
+                index(doc! { "category_id": 1, "published_at": -1 }, "category_newest", false),
+                index(doc! { "sub_categories": 1 }, "sub_categories", false),
+                index(doc! { "tags_lower": 1 }, "tags", false),
+                index(doc! { "media_ids": 1 }, "media_ids", false),
+            ],
+        ),
+        (CONTENT_LOCKS, vec![]),
         (SCHEMA, vec![]),
     ]
 }

@@ -69,6 +69,12 @@ impl TestDatabase {
     pub fn db(&self) -> &Database {
         self.store.db()
     }
+
+    /// The test server's URI naming this database, e.g. for a `folio` process's
+    /// `DATABASE_URL`.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
 }
 
 impl Drop for TestDatabase {

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use folio_domain::media::MediaRepository;
+use folio_domain::testing::collections::ContentRepositories;
 use folio_domain::users::UserRepository;
 use folio_storage_mongo::testing::TestDatabase;
-use folio_storage_mongo::{MongoMediaRepository, MongoUserRepository};
+use folio_storage_mongo::{MongoContent, MongoMediaRepository, MongoUserRepository};
 
 mod users {
     use super::*;
@@ -24,4 +25,24 @@ mod media {
         let test = TestDatabase::migrated().await;
         (Arc::new(MongoMediaRepository::new(test.db())) as Arc<dyn MediaRepository>, test)
     });
+}
+
+/// The content repositories on a fresh database, with transactions forced on or off.
+async fn content(transactions: bool) -> (ContentRepositories, TestDatabase) {
+    let test = TestDatabase::migrated().await;
+    let content = MongoContent::new(test.store.clone().with_transactions(transactions));
+    (ContentRepositories { items: Arc::new(content.collections()), articles: Arc::new(content.articles()) }, test)
+}
+
+/// SecantusDB runs transactions even standalone, so both paths run against it.
+mod content_with_transactions {
+    use super::*;
+
+    folio_domain::content_repository_tests!(content(true));
+}
+
+mod content_without_transactions {
+    use super::*;
+
+    folio_domain::content_repository_tests!(content(false));
 }

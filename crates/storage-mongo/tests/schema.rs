@@ -44,7 +44,9 @@ async fn migrating_twice_creates_the_collections_indexes_and_version_once() {
 
     let mut names = test.db().list_collection_names().await.expect("collections");
     names.sort();
-    for expected in ["articles", "collection_items", "folio_schema", "media", "media_pending_deletions", "users"] {
+    for expected in
+        ["articles", "collection_items", "content_locks", "folio_schema", "media", "media_pending_deletions", "users"]
+    {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
 
@@ -58,6 +60,11 @@ async fn migrating_twice_creates_the_collections_indexes_and_version_once() {
     let ordering = named(&items, "kind_parent_position");
     assert_eq!(ordering.keys, doc! { "kind": 1, "parent_id": 1, "position": 1 });
     assert!(!is_unique(ordering));
+    named(&items, "parent_position");
+    named(&items, "media_ids");
+    for name in ["newest", "category_newest", "sub_categories", "tags", "media_ids"] {
+        named(&articles, name);
+    }
     let media = indexes(&test, "media").await;
     named(&media, "category_newest");
     named(&media, "content_type_newest");

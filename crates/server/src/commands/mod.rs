@@ -5,4 +5,5 @@ pub mod demo;
 pub mod keys;
 pub mod migrate;
 pub mod serve;
+pub mod starting;
 pub mod users;

@@ -5,13 +5,24 @@ use folio_domain::limits::Quota;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use secrecy::ExposeSecret;
 
-use crate::settings::Settings;
+use super::starting;
+use crate::settings::{DatabaseKind, Settings};
 use crate::{secrets, wiring};
 
 /// `folio serve`: wire the adapters, serve until SIGTERM or SIGINT, then drain.
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let secrets = secrets::resolve(&settings).map_err(anyhow::Error::msg)?;
-    let services = wiring::build(&settings).await?;
+    let (services, listener) = match settings.database.kind {
+        // MongoDB may still be starting next to Folio, and reaching it may take a while of
+        // retries: listen at once, and answer liveness (and 503 to the rest) meanwhile.
+        DatabaseKind::Mongo => {
+            let listener = std::net::TcpListener::bind((settings.http.host, settings.http.port))
+                .with_context(|| format!("cannot listen on {}:{}", settings.http.host, settings.http.port))?;
+            let services = starting::answer_while(&listener, wiring::build(&settings)).await??;
+            (services, Some(listener))
+        }
+        DatabaseKind::Sqlite | DatabaseKind::Postgres => (wiring::build(&settings).await?, None),
+    };
     services.keep_alive();
 
     let metrics = if settings.metrics_enabled {
@@ -71,9 +82,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     if let Some(workers) = settings.http.workers {
         server = server.workers(workers);
     }
-    let server = server
-        .bind((settings.http.host, settings.http.port))
-        .with_context(|| format!("cannot listen on {}:{}", settings.http.host, settings.http.port))?;
+    let server = match listener {
+        Some(listener) => server.listen(listener).context("serving on the listening socket")?,
+        None => server
+            .bind((settings.http.host, settings.http.port))
+            .with_context(|| format!("cannot listen on {}:{}", settings.http.host, settings.http.port))?,
+    };
     let signals = ShutdownSignals::register()?;
     for addr in server.addrs() {
         tracing::info!(addr = %addr, version = env!("CARGO_PKG_VERSION"), "listening");

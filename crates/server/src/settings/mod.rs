@@ -96,10 +96,27 @@ pub struct DatabaseSettings {
     pub kind: DatabaseKind,
     /// Holds credentials: never log it unredacted.
     pub url: SecretString,
+    /// SQL only: MongoDB is migrated by `folio migrate up`, and checked at start.
     pub auto_migrate: bool,
+    /// The pool size, on every kind of database.
     pub max_connections: u32,
+    /// Opening one connection (for MongoDB: one socket).
     pub connect_timeout: Duration,
     pub acquire_timeout: Duration,
+    pub mongo: MongoSettings,
+}
+
+/// What only MongoDB uses, under the Node service's names.
+#[derive(Debug, Clone)]
+pub struct MongoSettings {
+    /// Added to a URI with credentials and no `authSource`.
+    pub auth_source: String,
+    /// Attempts to connect at start, at least one.
+    pub max_retries: u32,
+    /// The wait after the first failed attempt; it doubles after each further one.
+    pub retry_delay: Duration,
+    /// How long an operation waits for a usable server before answering 503.
+    pub server_selection_timeout: Duration,
 }
 
 /// Secrets as configured; missing ones are generated (outside production) at start.
@@ -364,6 +381,29 @@ fn read_database(r: &mut Reader<'_>, data_dir: &std::path::Path) -> DatabaseSett
         max_connections: r.number("DATABASE_MAX_CONNECTIONS", 10, 1, 1000),
         connect_timeout: Duration::from_millis(r.number("DATABASE_CONNECT_TIMEOUT_MS", 5000, 1, 600_000)),
         acquire_timeout: Duration::from_millis(r.number("DATABASE_ACQUIRE_TIMEOUT_MS", 5000, 1, 600_000)),
+        mongo: read_mongo(r),
+    }
+}
+
+fn read_mongo(r: &mut Reader<'_>) -> MongoSettings {
+    let auth_source = r.or("MONGO_AUTH_SOURCE", "admin".to_owned(), |raw| {
+        // A database name: no separators that would change the URI's meaning.
+        if raw.chars().any(|c| matches!(c, '/' | '\\' | '.' | ' ' | '"' | '$' | '&' | '?' | '#')) {
+            Err("a database name such as admin".to_owned())
+        } else {
+            Ok(raw.to_owned())
+        }
+    });
+    MongoSettings {
+        auth_source,
+        max_retries: r.number("MONGO_MAX_RETRIES", 10, 1, 1000),
+        retry_delay: Duration::from_millis(r.number("MONGO_RETRY_DELAY_MS", 3000, 0, 600_000)),
+        server_selection_timeout: Duration::from_millis(r.number(
+            "MONGO_SERVER_SELECTION_TIMEOUT_MS",
+            5000,
+            1,
+            600_000,
+        )),
     }
 }
 

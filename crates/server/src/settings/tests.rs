@@ -142,6 +142,31 @@ fn database_url_wins_and_is_classified() {
 }
 
 #[test]
+fn mongo_settings_have_the_node_services_defaults_and_names() {
+    let s = settings(&[("MONGO_URI", "mongodb://m:27017/x")]).expect("valid");
+    let mongo = &s.database.mongo;
+    assert_eq!(mongo.auth_source, "admin");
+    assert_eq!(mongo.max_retries, 10);
+    assert_eq!(mongo.retry_delay, Duration::from_millis(3000));
+    assert_eq!(mongo.server_selection_timeout, Duration::from_millis(5000));
+    let s = settings(&[
+        ("MONGO_URI", "mongodb://m:27017/x"),
+        ("MONGO_AUTH_SOURCE", "users"),
+        ("MONGO_MAX_RETRIES", "2"),
+        ("MONGO_RETRY_DELAY_MS", "50"),
+        ("MONGO_SERVER_SELECTION_TIMEOUT_MS", "700"),
+        ("DATABASE_MAX_CONNECTIONS", "4"),
+    ])
+    .expect("valid");
+    let mongo = &s.database.mongo;
+    assert_eq!(
+        (mongo.auth_source.as_str(), mongo.max_retries, mongo.retry_delay, mongo.server_selection_timeout),
+        ("users", 2, Duration::from_millis(50), Duration::from_millis(700))
+    );
+    assert_eq!(s.database.max_connections, 4);
+}
+
+#[test]
 fn rust_log_directives_override_log_level() {
     let s = settings(&[("LOG_LEVEL", "warn"), ("RUST_LOG", "info,folio_api=debug")]).expect("valid");
     assert_eq!(s.log.filter, "info,folio_api=debug");
@@ -198,6 +223,8 @@ fn other_bad_values_each_name_their_variable() {
         ("THROTTLE_LIMIT", "sixty"),
         ("METRICS_ENABLED", "maybe"),
         ("RUST_LOG", "info,[[["),
+        ("MONGO_MAX_RETRIES", "0"),
+        ("MONGO_AUTH_SOURCE", "admin?x=1"),
     ] {
         let line = error_for(&[(key, value)]);
         assert!(line.starts_with(&format!("invalid configuration: {key}")), "{line}");

@@ -11,6 +11,7 @@ mod health;
 mod http_errors;
 mod interop;
 mod media;
+mod mongo;
 mod seed;
 mod shutdown;
 mod support;
