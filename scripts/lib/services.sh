@@ -74,7 +74,7 @@ ensure_s3() {
   rm -rf "$data"
   mkdir -p "$data/folio-test"
   log "starting s3s-fs"
-  nohup "$bin" --host 127.0.0.1 --port 9014 \
+  setsid nohup "$bin" --host 127.0.0.1 --port 9014 \
     --access-key folio-test-key --secret-key folio-test-secret \
     "$data" >>"$FOLIO_CACHE/s3s-fs.log" 2>&1 &
   wait_for s3s-fs 60 bash -c ': </dev/tcp/127.0.0.1/9014'
@@ -124,7 +124,7 @@ ensure_mongo() {
   install_secantus
   if (: </dev/tcp/127.0.0.1/27117) 2>/dev/null; then return 0; fi
   log "starting SecantusDB"
-  nohup "$SECANTUSD" --host 127.0.0.1 --port 27117 --storage-path :memory: --standalone \
+  setsid nohup "$SECANTUSD" --host 127.0.0.1 --port 27117 --storage-path :memory: --standalone \
     --cache-size 256M >>"$FOLIO_CACHE/secantus.log" 2>&1 &
   wait_for SecantusDB 60 bash -c ': </dev/tcp/127.0.0.1/27117'
 }
