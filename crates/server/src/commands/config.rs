@@ -27,6 +27,7 @@ pub fn check() -> ExitCode {
                 settings.database.kind,
                 redact("DATABASE_URL", settings.database.url.expose_secret())
             );
+            println!("# compatibility routes (FOLIO_COMPAT): {}", settings.compat.describe());
             println!("# configuration is valid");
             ExitCode::SUCCESS
         }
