@@ -4,9 +4,9 @@
 //! Only responses a handler marked `Cache-Control: public` with an `ETag` are stored (reads
 //! that include hidden content are `private, no-store`), keyed by path and query; they do
 //! not depend on who asks. A hit answers `If-None-Match` exactly as the handler would (304).
-//! Any successful write under `/api/v1` (sign-ins and sign-outs aside) invalidates the
-//! `content` scope: writes are rare, and a coarse scope cannot miss a dependency (an article
-//! shows its category; an album shows its media).
+//! Any successful write under `/api/v1` or a compatibility route (sign-ins and sign-outs
+//! aside) invalidates the `content` scope: writes are rare, and a coarse scope cannot miss
+//! a dependency (an article shows its category; an album shows its media).
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -28,7 +28,7 @@ pub(crate) async fn middleware(
     };
     if req.method() != Method::GET {
         let writes = !matches!(*req.method(), Method::HEAD | Method::OPTIONS);
-        let signing = req.path().starts_with("/api/v1/auth/");
+        let signing = req.path().starts_with("/api/v1/auth/") || crate::compat::SIGN_IN_PATHS.contains(&req.path());
         let response = next.call(req).await?.map_into_boxed_body();
         if writes && !signing && response.status().is_success() {
             cache.invalidate(SCOPE).await;
