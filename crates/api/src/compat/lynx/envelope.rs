@@ -49,11 +49,19 @@ impl LynxError {
     }
 }
 
-/// `field: message; field: message`, each field as the old API names it.
+/// `field: message; field: message`, each field as the old API names it (a missing one
+/// as `required`, since Folio's message would name it the new way).
 fn describe(errors: &[FieldError], rename: &dyn Fn(&str) -> String) -> String {
     let parts: Vec<String> = errors
         .iter()
-        .map(|e| if e.field.is_empty() { e.message.clone() } else { format!("{}: {}", rename(&e.field), e.message) })
+        .map(|e| {
+            let message = if e.code == "required" { "required" } else { e.message.as_str() };
+            if e.field.is_empty() {
+                message.to_owned()
+            } else {
+                format!("{}: {message}", rename(&e.field))
+            }
+        })
         .collect();
     parts.join("; ")
 }
@@ -140,7 +148,7 @@ mod tests {
         let rename = |field: &str| if field == "title_color" { "titleColor".to_owned() } else { field.to_owned() };
         let lynx = LynxError::from_domain(error, &rename);
         assert_eq!(lynx.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(lynx.message, "titleColor: expected a colour like #1a2b3c or #abc; title: missing field `title`");
+        assert_eq!(lynx.message, "titleColor: expected a colour like #1a2b3c or #abc; title: required");
     }
 
     #[test]
