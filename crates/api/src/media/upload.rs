@@ -24,6 +24,9 @@ const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
 /// Largest non-file field (the title).
 const FIELD_LIMIT: usize = 64 * 1024;
 
+/// Makes an upload's title from its file name.
+pub(crate) type TitleOf<'a> = &'a dyn Fn(Option<&str>) -> Localized;
+
 /// How a multipart form names its parts.
 pub(crate) struct FormRules<'a> {
     /// Files accepted in one request; one more is refused with a 400.
@@ -34,7 +37,7 @@ pub(crate) struct FormRules<'a> {
     /// that is not a file is read and ignored.
     pub title_field: bool,
     /// A title made from each file's name, for forms that have no title field.
-    pub title_of: Option<&'a dyn Fn(Option<&str>) -> Localized>,
+    pub title_of: Option<TitleOf<'a>>,
 }
 
 /// Folio's own form: one file in `file`, an optional JSON `title`.

@@ -121,11 +121,10 @@ async fn folio_body(
     let mut folio = ARTICLE.to_folio(body, stored.map(|a| &a.fields), &docs.lang)?;
     match body.get("cat") {
         None => {}
-        Some(value) if blank(value) => {
-            if updating {
-                folio.insert("category_id".into(), Value::Null);
-            }
+        Some(value) if blank(value) && updating => {
+            folio.insert("category_id".into(), Value::Null);
         }
+        Some(value) if blank(value) => {}
         Some(value) => {
             let id = reference(docs.state, "cat", value).await?;
             folio.insert("category_id".into(), Value::String(id.to_string()));

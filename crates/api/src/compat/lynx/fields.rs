@@ -215,7 +215,7 @@ fn to_old_value(conv: Conv, value: Option<&Value>, lang: &str) -> Value {
 
 /// `225.0` → `"3:45"`; `3723` → `"1:02:03"`.
 fn track_length(secs: f64) -> Option<String> {
-    if !secs.is_finite() || secs < 0.0 || secs >= 100.0 * 3600.0 {
+    if !(0.0..100.0 * 3600.0).contains(&secs) {
         return None;
     }
     let total = secs.round() as u64;
