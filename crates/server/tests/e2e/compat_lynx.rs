@@ -197,6 +197,16 @@ async fn the_old_login_hands_out_a_folio_session_token() {
 }
 
 #[tokio::test]
+async fn an_idle_token_expires_like_any_session() {
+    let lynx = Lynx::start_with(&[("SESSION_IDLE_TTL_SECS", "1"), ("SESSION_TOUCH_INTERVAL_SECS", "0")]).await;
+    let (status, answer) = lynx.send(Method::POST, "/api/main/album", Some(&json!({"title": "Uno"}))).await;
+    success(status, &answer, "album", "fresh token");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (status, answer) = lynx.send(Method::POST, "/api/main/album", Some(&json!({"title": "Dos"}))).await;
+    failure(status, &answer, 401, "idle token");
+}
+
+#[tokio::test]
 async fn failed_old_logins_count_against_the_same_limits() {
     let app = TestApp::spawn_with(ENV).await;
     let user = app.create_user("editor").await;
