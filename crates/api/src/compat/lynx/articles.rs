@@ -10,10 +10,10 @@ use folio_domain::media::MediaCategory;
 use folio_domain::{DomainError, PageRequest};
 use serde_json::{Map, Value};
 
-use super::collections::{legacy, COLOURS};
 use super::envelope::{success, Lx, LynxError};
 use super::fields::{blank, Shape};
 use super::files::{iso, Docs};
+use super::kinds::{legacy, COLOURS};
 use super::token::{viewer, Editor};
 use crate::compat::ids;
 use crate::http::json::JsonBody;

@@ -7,6 +7,7 @@ mod collections;
 mod envelope;
 mod fields;
 mod files;
+mod kinds;
 mod profile;
 mod token;
 mod uploads;
@@ -63,12 +64,12 @@ pub(crate) const ARTICLE_PREFIX: &str = "/api/article";
 
 pub(crate) fn main_routes(cfg: &mut web::ServiceConfig) {
     main_fixed_routes(cfg);
-    collections::register(cfg, &collections::MAIN_KINDS);
+    collections::register(cfg, &kinds::MAIN_KINDS);
 }
 
 pub(crate) fn article_routes(cfg: &mut web::ServiceConfig) {
     article_fixed_routes(cfg);
-    collections::register(cfg, &collections::BLOG_KINDS);
+    collections::register(cfg, &kinds::BLOG_KINDS);
 }
 
 /// Every Lynx route, as (method, full path).
@@ -79,8 +80,8 @@ pub(crate) fn routes() -> Vec<(&'static str, String)> {
     };
     let fixed = |table: &[(&'static str, &'static str)]| table.iter().map(|(m, p)| (*m, (*p).to_owned())).collect();
     add(MAIN_PREFIX, fixed(MAIN_ROUTES));
-    add(MAIN_PREFIX, collections::listed(&collections::MAIN_KINDS));
+    add(MAIN_PREFIX, collections::listed(&kinds::MAIN_KINDS));
     add(ARTICLE_PREFIX, fixed(ARTICLE_ROUTES));
-    add(ARTICLE_PREFIX, collections::listed(&collections::BLOG_KINDS));
+    add(ARTICLE_PREFIX, collections::listed(&kinds::BLOG_KINDS));
     out
 }

@@ -13,9 +13,10 @@ use folio_domain::DomainError;
 use serde_json::Value;
 
 use super::articles;
-use super::collections::{find, legacy, LegacyKind};
+use super::collections::find;
 use super::envelope::{success, LynxError};
 use super::files::Docs;
+use super::kinds::{legacy, LegacyKind};
 use super::profile::{self, PROFILE};
 use super::token::Editor;
 use crate::http::rate_limit::RateLimitTiers;
