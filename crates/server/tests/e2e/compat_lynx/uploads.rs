@@ -213,3 +213,37 @@ async fn a_put_may_name_another_existing_file_for_a_slot() {
     let unchanged = lynx.ok(Method::PUT, &format!("/api/main/album/{}", id(&other)), Some(&back), "album").await;
     assert_eq!(unchanged["img"]["_id"], cover["_id"], "null does not clear it either");
 }
+
+#[tokio::test]
+async fn on_s3_behind_a_cdn_files_carry_the_cdn_url_and_get_file_redirects_there() {
+    let prefix = crate::media::unique_prefix();
+    let mut env = crate::media::s3_env(&prefix);
+    env.push(("CLOUDFRONT_DOMAIN".into(), "d111111abcdef8.cloudfront.net".into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let lynx = Lynx::start_with(&env).await;
+    let album = lynx.ok(Method::POST, "/api/main/album", Some(&json!({"title": "Disco"})), "album").await;
+    let (status, answer) =
+        upload(&lynx, &format!("/api/main/upload-file-album/{}", id(&album)), form(vec![(jpeg(), "cover.jpg")])).await;
+    let file = success(status, &answer, "file", "upload to S3");
+    let cdn = file["cdnUrl"].as_str().expect("cdnUrl");
+    assert!(cdn.starts_with(&format!("https://d111111abcdef8.cloudfront.net/{prefix}image/")), "{cdn}");
+    assert_eq!(file["location"], file["cdnUrl"]);
+    let redirect = crate::support::new_client()
+        .get(lynx.app.url(&format!("/api/main/get-file/{}", id(&file))))
+        .send()
+        .await
+        .expect("get-file");
+    assert_eq!(redirect.status(), 302);
+    assert_eq!(redirect.headers()["location"], cdn);
+
+    let (status, answer) = lynx.get("/api/main/s3-status").await;
+    success(status, &answer, "storageMode", "s3-status");
+    assert_eq!(
+        (&answer["storageMode"], &answer["success"], &answer["s3Configured"], &answer["cloudfrontConfigured"]),
+        (&json!("s3"), &json!(true), &json!(true), &json!(true))
+    );
+    let text = answer.to_string();
+    for secret in ["folio-test", "127.0.0.1", "secret"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
