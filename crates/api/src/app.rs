@@ -7,6 +7,7 @@ use actix_web::{web, App};
 use ipnet::IpNet;
 
 use crate::auth::csrf::{self, AllowedOrigins};
+use crate::compat::{self, CompatConfig};
 use crate::http::caching::PublicMaxAge;
 use crate::http::rate_limit::{self, RateLimitTiers};
 use crate::http::{json::JsonLimit, problem, request_context, response_cache};
@@ -24,11 +25,19 @@ pub struct ApiConfig {
     pub allowed_origins: Vec<String>,
     /// `max-age` of public content reads, in seconds (`HTTP_CACHE_MAX_AGE`).
     pub public_max_age: u32,
+    /// The old Node services' routes (`FOLIO_COMPAT`); none by default.
+    pub compat: CompatConfig,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { trusted_proxies: Vec::new(), json_limit: 1024 * 1024, allowed_origins: Vec::new(), public_max_age: 60 }
+        Self {
+            trusted_proxies: Vec::new(),
+            json_limit: 1024 * 1024,
+            allowed_origins: Vec::new(),
+            public_max_age: 60,
+            compat: CompatConfig::default(),
+        }
     }
 }
 
@@ -89,6 +98,8 @@ pub fn build_app(
                 .configure(media::routes::routes)
                 .configure(content::routes),
         )
+        // Outside `/api/v1`, and only when enabled; the CORS policy below covers them too.
+        .configure(|cfg| compat::routes(cfg, &config.compat))
         .default_service(web::to(problem::not_found))
         .wrap(Compress::default())
         .wrap(cors)

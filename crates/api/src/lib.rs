@@ -6,6 +6,7 @@
 mod route_table;
 mod app;
 mod auth;
+mod compat;
 mod content;
 mod docs;
 mod health;
@@ -16,6 +17,7 @@ mod users;
 
 pub use app::{build_app, ApiConfig};
 pub use auth::cookie::SessionCookie;
+pub use compat::{compat_routes, CompatConfig};
 pub use docs::{openapi_json_text, ApiDoc};
 pub use http::json::JsonBody;
 pub use http::problem::Problem;

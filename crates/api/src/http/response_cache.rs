@@ -5,9 +5,9 @@
 //! marked `Cache-Control: public` with an `ETag` are stored (reads
 //! that include hidden content are `private, no-store`), keyed by path and query; they do
 //! not depend on who asks. A hit answers `If-None-Match` exactly as the handler would (304).
-//! Any successful write under `/api/v1` (sign-ins and sign-outs aside) invalidates the
-//! `content` scope: writes are rare, and a coarse scope cannot miss a dependency (an article
-//! shows its category; an album shows its media).
+//! Any successful write under `/api/v1` or a compatibility route (sign-ins and sign-outs
+//! aside) invalidates the `content` scope: writes are rare, and a coarse scope cannot miss
+//! a dependency (an article shows its category; an album shows its media).
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -30,7 +30,7 @@ pub(crate) async fn middleware(
     };
     if req.method() != Method::GET {
         let writes = !matches!(*req.method(), Method::HEAD | Method::OPTIONS);
-        let signing = req.path().starts_with("/api/v1/auth/");
+        let signing = req.path().starts_with("/api/v1/auth/") || crate::compat::SIGN_IN_PATHS.contains(&req.path());
         let response = next.call(req).await?.map_into_boxed_body();
         if writes && !signing && response.status().is_success() {
             cache.invalidate(SCOPE).await;
@@ -54,7 +54,7 @@ pub(crate) async fn middleware(
     let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH).next();
     let response = next.call(req).await?.map_into_boxed_body();
     let Some(entry) = storable(response.response()) else {
-        return Ok(response);
+        return Ok(revalidated(response, if_none_match.as_ref()));
     };
     let (request, response) = response.into_parts();
     let bytes = body::to_bytes(response.into_body())
@@ -78,21 +78,45 @@ fn is_content(path: &str) -> bool {
         || CollectionKind::ALL.iter().any(|k| !k.is_singleton() && k.as_str() == first)
 }
 
-/// The validators of a response worth storing (its body is filled in after).
+/// The validators of a response worth storing (its body is filled in after). Only JSON:
+/// file bytes (`/files/{id}`, the Lynx `get-file`) are public too, but they would be read
+/// whole into memory, and their `Last-Modified` and `Range` answers would be lost.
 fn storable(response: &HttpResponse) -> Option<CachedResponse> {
     if response.status() != StatusCode::OK {
         return None;
     }
     let headers = response.headers();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = text(header::CONTENT_TYPE).filter(|ct| ct.starts_with("application/json"))?;
     let cache_control = text(header::CACHE_CONTROL).filter(|c| c.starts_with("public"))?;
-    let content_type = text(header::CONTENT_TYPE).filter(|t| t.starts_with("application/json"))?;
-    Some(CachedResponse {
-        body: bytes::Bytes::new(),
-        etag: text(header::ETAG)?,
-        content_type,
-        cache_control,
-    })
+    Some(CachedResponse { body: bytes::Bytes::new(), etag: text(header::ETAG)?, content_type, cache_control })
+}
+
+/// A response that is not stored still answers the validator the handler did not see:
+/// 304, with its headers, when its ETag matches.
+fn revalidated(
+    response: ServiceResponse<BoxBody>,
+    if_none_match: Option<&header::HeaderValue>,
+) -> ServiceResponse<BoxBody> {
+    let etag = response.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (Some(etag), true) = (etag, response.status() == StatusCode::OK) else { return response };
+    if !matches_etag(if_none_match, &etag) {
+        return response;
+    }
+    let (request, original) = response.into_parts();
+    let mut not_modified = HttpResponse::NotModified().finish();
+    for (name, value) in original.headers() {
+        if ![header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_ENCODING].contains(name) {
+            not_modified.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    ServiceResponse::new(request, not_modified)
+}
+
+fn matches_etag(if_none_match: Option<&header::HeaderValue>, etag: &str) -> bool {
+    if_none_match
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == etag || t == "*"))
 }
 
 fn answer(req: &HttpRequest, entry: &CachedResponse) -> HttpResponse {
@@ -103,9 +127,7 @@ fn answer(req: &HttpRequest, entry: &CachedResponse) -> HttpResponse {
 
 /// 304 when `If-None-Match` names the entry's ETag, else the entry.
 fn answer_to(if_none_match: Option<&header::HeaderValue>, entry: &CachedResponse) -> HttpResponse {
-    let matches = if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == entry.etag || t == "*"));
+    let matches = matches_etag(if_none_match, &entry.etag);
     let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     response
         .insert_header((header::ETAG, entry.etag.clone()))

@@ -3,7 +3,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use folio_domain::media::{FileAccess, VariantName};
+use folio_domain::media::{FileAccess, MediaId, VariantName};
 use folio_domain::objects::ByteRange;
 use folio_domain::{DomainError, FieldError};
 use serde::Deserialize;
@@ -43,8 +43,18 @@ pub(crate) async fn serve(
             DomainError::Invalid(vec![FieldError::new("variant", "invalid", format!("expected {expected}"))])
         })?),
     };
-    let range = parse_range(&req);
-    let access = match state.media.open(parse_id(&id)?, variant, range).await {
+    respond(&req, &state, parse_id(&id)?, variant).await
+}
+
+/// A media file's bytes (or a redirect to them), answering `Range` and `If-None-Match`.
+pub(crate) async fn respond(
+    req: &HttpRequest,
+    state: &AppState,
+    id: MediaId,
+    variant: Option<VariantName>,
+) -> Result<HttpResponse, Problem> {
+    let range = parse_range(req);
+    let access = match state.media.open(id, variant, range).await {
         Err(DomainError::Invalid(errors)) if errors.iter().any(|e| e.field == "range") => {
             return Err(Problem::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,

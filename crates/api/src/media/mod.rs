@@ -2,5 +2,5 @@
 
 pub(crate) mod files;
 pub(crate) mod routes;
-mod upload;
+pub(crate) mod upload;
 pub(crate) mod view;

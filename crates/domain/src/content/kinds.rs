@@ -292,6 +292,7 @@ fields!(ArticleFields, ArticlePatch { title: Localized } optional {
     outro: Localized,
     title_color: HexColor,
     text_color: HexColor,
+    link_color: HexColor,
     background_color: HexColor,
 });
 fields!(ProfileFields, ProfilePatch {} optional {
@@ -437,6 +438,17 @@ mod tests {
                 ("title".to_owned(), "required".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn articles_take_a_link_colour_like_their_sections() {
+        let fields =
+            validate_article_fields(object(json!({"title": {"en": "A"}, "link_color": "#0AF"})), &Languages::default())
+                .expect("valid");
+        assert_eq!(fields.get("link_color"), Some(&json!("#0af")));
+        let bad =
+            validate_article_fields(object(json!({"title": {"en": "A"}, "link_color": "blue"})), &Languages::default());
+        assert_eq!(field_of(bad).0, "link_color");
     }
 
     #[test]

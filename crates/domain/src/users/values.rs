@@ -195,13 +195,23 @@ impl UserStatus {
         }
     }
 
-    /// The NestJS template's numeric codes: 0 unverified, 1 active, 2 banned.
+    /// The NestJS template's numeric codes, as its `users.status` column documents them:
+    /// 0 active ("用户正常"), 1 email not verified, 2 banned.
     pub fn from_legacy_code(code: i64) -> Option<UserStatus> {
         match code {
-            0 => Some(UserStatus::Unverified),
-            1 => Some(UserStatus::Active),
+            0 => Some(UserStatus::Active),
+            1 => Some(UserStatus::Unverified),
             2 => Some(UserStatus::Banned),
             _ => None,
+        }
+    }
+
+    /// The NestJS template's code for this status (the inverse of [`Self::from_legacy_code`]).
+    pub fn legacy_code(self) -> i64 {
+        match self {
+            UserStatus::Active => 0,
+            UserStatus::Unverified => 1,
+            UserStatus::Banned => 2,
         }
     }
 }
@@ -236,7 +246,12 @@ mod tests {
 
     #[test]
     fn legacy_status_codes_map() {
+        assert_eq!(UserStatus::from_legacy_code(0), Some(UserStatus::Active), "the template registers users as 0");
+        assert_eq!(UserStatus::from_legacy_code(1), Some(UserStatus::Unverified));
         assert_eq!(UserStatus::from_legacy_code(2), Some(UserStatus::Banned));
         assert_eq!(UserStatus::from_legacy_code(9), None);
+        for status in [UserStatus::Active, UserStatus::Unverified, UserStatus::Banned] {
+            assert_eq!(UserStatus::from_legacy_code(status.legacy_code()), Some(status));
+        }
     }
 }

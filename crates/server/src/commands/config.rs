@@ -29,6 +29,7 @@ pub fn check() -> ExitCode {
                 DatabaseKind::Sqlite | DatabaseKind::Postgres => redact("DATABASE_URL", url),
             };
             println!("# database: {:?} at {shown}", settings.database.kind);
+            println!("# compatibility routes (FOLIO_COMPAT): {}", settings.compat.describe());
             println!("# configuration is valid");
             ExitCode::SUCCESS
         }

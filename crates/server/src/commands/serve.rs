@@ -1,6 +1,6 @@
 use actix_web::HttpServer;
 use anyhow::Context;
-use folio_api::{build_app, ApiConfig, AppState, RateLimitTiers, SessionCookie};
+use folio_api::{build_app, ApiConfig, AppState, CompatConfig, RateLimitTiers, SessionCookie};
 use folio_domain::limits::Quota;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use secrecy::ExposeSecret;
@@ -53,7 +53,20 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         json_limit: settings.http.json_limit,
         allowed_origins: settings.auth.allowed_origins.clone(),
         public_max_age: settings.http.cache_max_age,
+        compat: CompatConfig {
+            lynx: settings.compat.lynx,
+            nest: settings.compat.nest,
+            author: settings.compat.author.clone(),
+            author_url: settings.compat.author_url.clone(),
+            public_url: settings.http.public_url.clone(),
+            s3: settings.objects.s3.is_some(),
+            cdn: settings.objects.cdn_domain.is_some(),
+        },
     };
+
+    if settings.compat.lynx || settings.compat.nest {
+        tracing::info!(compat = %settings.compat.describe(), "serving the old services' routes beside /api/v1");
+    }
 
     let throttle = &settings.throttle;
     let limits = RateLimitTiers {

@@ -15,6 +15,7 @@ pub const KEYS: &[(&str, bool, &str)] = &[
     ("HTTP_CACHE_MAX_AGE", false, "seconds browsers and CDNs may keep public content reads"),
     ("HTTP_SHUTDOWN_GRACE_SECS", false, "seconds in-flight requests get at shutdown"),
     ("TRUSTED_PROXIES", false, "CIDRs whose forwarding headers are believed"),
+    ("APP_PUBLIC_URL", false, "the URL clients reach this server at; absolute file links of the compatibility routes"),
     ("DATABASE_URL", true, "sqlite:…, postgres://… or mongodb://…"),
     ("POSTGRE_HOST", false, "PostgreSQL host (used when DATABASE_URL is unset)"),
     ("POSTGRE_PORT", false, "PostgreSQL port"),
@@ -94,6 +95,9 @@ pub const KEYS: &[(&str, bool, &str)] = &[
     ("CACHE_ENABLED", false, "serve public content reads from the response cache"),
     ("CACHE_TTL_SECS", false, "longest a cached response lives (writes through the API drop it at once)"),
     ("CACHE_MAX_MB", false, "memory the response cache may use per instance"),
+    ("FOLIO_COMPAT", false, "the old services' routes to serve: lynx, nest, or lynx,nest (off by default)"),
+    ("FOLIO_COMPAT_AUTHOR", false, "author name the Lynx `datos-autor` routes answer"),
+    ("FOLIO_COMPAT_AUTHOR_URL", false, "author URL the Lynx `datos-autor` routes answer"),
 ];
 
 pub fn is_secret(key: &str) -> bool {

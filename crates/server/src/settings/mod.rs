@@ -53,6 +53,33 @@ pub struct Settings {
     pub health_timeout: Duration,
     pub metrics_enabled: bool,
     pub cache: CacheSettings,
+    pub compat: CompatSettings,
+}
+
+/// The old Node services' routes, served as adapters over the same services (`FOLIO_COMPAT`).
+#[derive(Debug, Clone, Default)]
+pub struct CompatSettings {
+    /// The Lynx portfolio API: `/api/main/*`, `/api/article/*`.
+    pub lynx: bool,
+    /// The NestJS template's user API: `/api/user/*`, `/api/health`.
+    pub nest: bool,
+    pub author: String,
+    pub author_url: Option<String>,
+}
+
+impl CompatSettings {
+    /// The enabled sets as `FOLIO_COMPAT` writes them (`off` when none).
+    pub fn describe(&self) -> String {
+        let enabled: Vec<&str> = [("lynx", self.lynx), ("nest", self.nest)]
+            .into_iter()
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect();
+        if enabled.is_empty() {
+            "off".to_owned()
+        } else {
+            enabled.join(",")
+        }
+    }
 }
 
 /// The response cache of public content reads.
@@ -75,6 +102,8 @@ pub struct HttpSettings {
     pub cache_max_age: u32,
     pub shutdown_grace: Duration,
     pub trusted_proxies: Vec<IpNet>,
+    /// `APP_PUBLIC_URL`: the origin clients reach this server at, without a trailing slash.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +312,7 @@ impl Settings {
             ttl: Duration::from_secs(r.number("CACHE_TTL_SECS", 300, 1, 86_400)),
             max_bytes: r.number::<u64>("CACHE_MAX_MB", 64, 1, 65_536) * 1024 * 1024,
         };
+        let compat = read_compat(&mut r);
 
         if r.errors.is_empty() {
             Ok(Settings {
@@ -304,6 +334,7 @@ impl Settings {
                 health_timeout,
                 metrics_enabled,
                 cache,
+                compat,
             })
         } else {
             Err(r.errors)
@@ -327,6 +358,12 @@ fn read_http(r: &mut Reader<'_>) -> HttpSettings {
             .collect()
     });
     let workers: usize = r.number("HTTP_WORKERS", 0, 0, 1024);
+    let public_url = r.optional("APP_PUBLIC_URL", |raw| match url::Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() && u.query().is_none() => {
+            Ok(raw.trim_end_matches('/').to_owned())
+        }
+        _ => Err("an http(s) URL such as https://api.example.com".to_owned()),
+    });
     HttpSettings {
         host,
         port: r.number("APP_PORT", 3000, 0, 65535),
@@ -335,6 +372,7 @@ fn read_http(r: &mut Reader<'_>) -> HttpSettings {
         cache_max_age: r.number("HTTP_CACHE_MAX_AGE", 60, 0, 86_400),
         shutdown_grace: Duration::from_secs(r.number("HTTP_SHUTDOWN_GRACE_SECS", 30, 0, 3600)),
         trusted_proxies,
+        public_url,
     }
 }
 
@@ -588,6 +626,27 @@ fn read_media(r: &mut Reader<'_>) -> MediaSettingsRaw {
         presign_ttl: Duration::from_secs(r.number("MEDIA_PRESIGN_TTL_SECS", 900, 1, 7 * 86_400)),
         image_workers: (workers > 0).then_some(workers),
     }
+}
+
+fn read_compat(r: &mut Reader<'_>) -> CompatSettings {
+    let (lynx, nest) = r.or("FOLIO_COMPAT", (false, false), |raw| {
+        let mut sets = (false, false);
+        for name in list(raw) {
+            match name.to_ascii_lowercase().as_str() {
+                "lynx" => sets.0 = true,
+                "nest" => sets.1 = true,
+                "off" | "none" => {}
+                _ => return Err("lynx, nest, lynx,nest or off".to_owned()),
+            }
+        }
+        Ok(sets)
+    });
+    let author_url = r.optional("FOLIO_COMPAT_AUTHOR_URL", |raw| {
+        folio_domain::content::HttpUrl::parse(raw)
+            .map(|url| url.as_str().to_owned())
+            .map_err(|_| "an http(s) URL such as https://example.com".to_owned())
+    });
+    CompatSettings { lynx, nest, author: r.raw("FOLIO_COMPAT_AUTHOR").unwrap_or("Folio").to_owned(), author_url }
 }
 
 fn read_languages(r: &mut Reader<'_>) -> Languages {

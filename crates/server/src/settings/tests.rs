@@ -225,6 +225,9 @@ fn other_bad_values_each_name_their_variable() {
         ("RUST_LOG", "info,[[["),
         ("MONGO_MAX_RETRIES", "0"),
         ("MONGO_AUTH_SOURCE", "admin?x=1"),
+        ("FOLIO_COMPAT", "lynx,express"),
+        ("FOLIO_COMPAT_AUTHOR_URL", "ftp://example.com"),
+        ("APP_PUBLIC_URL", "api.example.com"),
     ] {
         let line = error_for(&[(key, value)]);
         assert!(line.starts_with(&format!("invalid configuration: {key}")), "{line}");
@@ -233,6 +236,22 @@ fn other_bad_values_each_name_their_variable() {
             assert!(!line.contains(value), "secret shown: {line}");
         }
     }
+}
+
+#[test]
+fn compatibility_routes_are_off_unless_named() {
+    let off = settings(&[]).expect("valid").compat;
+    assert!(!off.lynx && !off.nest);
+    assert_eq!(off.describe(), "off");
+    let both = settings(&[("FOLIO_COMPAT", " Nest , lynx ")]).expect("valid").compat;
+    assert!(both.lynx && both.nest);
+    assert_eq!(both.describe(), "lynx,nest");
+    let lynx = settings(&[("FOLIO_COMPAT", "lynx"), ("FOLIO_COMPAT_AUTHOR", "Lynx Pardelle")]).expect("valid");
+    assert!(lynx.compat.lynx && !lynx.compat.nest);
+    assert_eq!(lynx.compat.author, "Lynx Pardelle");
+    assert!(!settings(&[("FOLIO_COMPAT", "off")]).expect("valid").compat.lynx);
+    let public = settings(&[("APP_PUBLIC_URL", "https://api.example.com/")]).expect("valid");
+    assert_eq!(public.http.public_url.as_deref(), Some("https://api.example.com"));
 }
 
 #[test]

@@ -50,6 +50,19 @@ fn production_refuses_to_start_without_secrets() {
 }
 
 #[test]
+fn config_check_shows_which_compatibility_routes_are_on() {
+    let text = |output: Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    let off = text(run(&["config", "check"], &[]));
+    assert!(off.contains("# FOLIO_COMPAT is not set") && off.contains("(FOLIO_COMPAT): off"), "{off}");
+    let on = text(run(&["config", "check"], &[("FOLIO_COMPAT", "nest,lynx")]));
+    assert!(on.contains("FOLIO_COMPAT=nest,lynx  # environment"), "{on}");
+    assert!(on.contains("# compatibility routes (FOLIO_COMPAT): lynx,nest"), "{on}");
+    let bad = run(&["config", "check"], &[("FOLIO_COMPAT", "express")]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("FOLIO_COMPAT=\"express\""), "{}", stderr(&bad));
+}
+
+#[test]
 fn config_check_prints_the_effective_configuration_with_secrets_redacted() {
     let output = run(
         &["config", "check"],
@@ -122,6 +135,7 @@ fn migrate_up_then_status_lists_every_migration_as_applied() {
     let status = folio(dir.path()).args(["migrate", "status"]).output().expect("run");
     let text = String::from_utf8_lossy(&status.stdout).into_owned();
     assert!(text.contains("applied  m20250101_000001_users"), "{text}");
+    assert!(text.contains("applied  m20250102_000001_media"), "{text}");
     assert!(text.contains("applied  m20250103_000001_collection_items"), "{text}");
     assert!(text.contains("pending  m20250104_000001_articles"), "down rolls back the last one: {text}");
     let fresh = folio(dir.path()).args(["migrate", "fresh"]).output().expect("run");

@@ -5,6 +5,8 @@ mod auth;
 mod backends;
 mod cache;
 mod collections;
+mod compat_lynx;
+mod compat_nest;
 mod config_cli;
 mod docs;
 mod health;

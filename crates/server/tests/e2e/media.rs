@@ -250,7 +250,7 @@ async fn media_routes_need_a_session_but_files_are_public() {
     assert_eq!(list["items"][0]["title"]["en"], "Renamed");
 }
 
-fn s3_env(prefix: &str) -> Vec<(String, String)> {
+pub fn s3_env(prefix: &str) -> Vec<(String, String)> {
     let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     vec![
         ("S3_BUCKET_NAME".into(), var("FOLIO_TEST_S3_BUCKET", "folio-test")),
@@ -262,7 +262,7 @@ fn s3_env(prefix: &str) -> Vec<(String, String)> {
     ]
 }
 
-fn unique_prefix() -> String {
+pub fn unique_prefix() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     format!("e2e-{}-{nanos}/", std::process::id())
 }
