@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use folio_crypto::{PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
 
-use crate::encryption::{is_encrypted, DecryptingReader, EncryptingWriter};
+use crate::encryption::{is_encrypted, DecryptingReader, EncryptingWriter, WrongKey};
 use crate::manifest::{FileEntry, Manifest, Table, MANIFEST, MAX_MANIFEST_BYTES};
 
 /// A line longer than this is taken for damage rather than read into memory.
@@ -126,6 +126,8 @@ pub(crate) fn write(
 pub(crate) enum ReadError {
     /// It is encrypted and no key was given.
     KeyRequired,
+    /// It is encrypted to another key than the one given.
+    WrongKey(String),
     /// Damaged, truncated, unlike its manifest, or not an archive at all.
     Corrupt(String),
     /// The caller's line handler failed (a restore's write, say).
@@ -134,7 +136,10 @@ pub(crate) enum ReadError {
 
 impl From<io::Error> for ReadError {
     fn from(e: io::Error) -> Self {
-        ReadError::Corrupt(e.to_string())
+        if e.get_ref().is_some_and(|inner| inner.is::<WrongKey>()) {
+            return ReadError::WrongKey(e.to_string());
+        }
+        ReadError::Corrupt(format!("reading the archive failed: {e}"))
     }
 }
 

@@ -14,8 +14,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-/// A backup's id: `folio-YYYYMMDDTHHMMSSZ-xxxxxx`, its creation time (UTC) and a random
-/// suffix; ids sort by time.
+/// A backup's id: `folio-YYYYMMDDTHHMMSSZ-xxxxxx`, its creation time (UTC, to the second)
+/// and a random suffix. Ids of different seconds sort by time; the sidecar's `created_at`
+/// (to the millisecond) orders the rest.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct BackupId(String);

@@ -10,6 +10,7 @@
 //!         version               1 byte, 1
 //!         chunk size            u32 big-endian: plaintext bytes per chunk (64 KiB)
 //!         nonce prefix          7 random bytes
+//!         recipient             33 bytes: the public key, compressed (names the key needed)
 //!         wrapped key length    u16 big-endian
 //!         wrapped key           ECIES(public key, data key): 32 + 97 bytes
 //! chunks  AES-256-GCM(data key, nonce = prefix ‖ counter u32 BE ‖ last-flag u8,
@@ -37,6 +38,9 @@ const VERSION: u8 = 1;
 const CHUNK: usize = 64 * 1024;
 const TAG: usize = 16;
 const PREFIX: usize = 7;
+const RECIPIENT: usize = 33;
+/// Magic, version, chunk size, nonce prefix, recipient, wrapped key length.
+const FIXED: usize = 8 + 1 + 4 + PREFIX + RECIPIENT + 2;
 /// Bounds what a damaged header can make a reader allocate.
 const MAX_CHUNK: usize = 16 * 1024 * 1024;
 const MAX_WRAPPED_KEY: usize = 1024;
@@ -44,6 +48,26 @@ const MAX_WRAPPED_KEY: usize = 1024;
 fn invalid(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message.into())
 }
+
+/// The archive is encrypted to another public key than the one of the private key given.
+#[derive(Debug)]
+pub(crate) struct WrongKey {
+    /// The public key the archive is encrypted to (hex, compressed).
+    pub recipient: String,
+    pub given: String,
+}
+
+impl std::fmt::Display for WrongKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "it is encrypted to public key {}, and the private key given belongs to {}",
+            self.recipient, self.given
+        )
+    }
+}
+
+impl std::error::Error for WrongKey {}
 
 fn nonce(prefix: &[u8; PREFIX], counter: u32, last: bool) -> [u8; 12] {
     let mut nonce = [0u8; 12];
@@ -72,11 +96,12 @@ impl<W: Write> EncryptingWriter<W> {
         rand::rngs::OsRng.fill_bytes(&mut prefix);
         let wrapped = ecies::encrypt(public, key.as_ref()).map_err(|e| io::Error::other(e.to_string()))?;
         let wrapped_len = u16::try_from(wrapped.len()).map_err(|_| io::Error::other("wrapped key too long"))?;
-        let mut header = Vec::with_capacity(22 + wrapped.len());
+        let mut header = Vec::with_capacity(FIXED + wrapped.len());
         header.extend_from_slice(MAGIC);
         header.push(VERSION);
         header.extend_from_slice(&u32::try_from(CHUNK).unwrap_or(u32::MAX).to_be_bytes());
         header.extend_from_slice(&prefix);
+        header.extend_from_slice(&public.to_bytes_compressed());
         header.extend_from_slice(&wrapped_len.to_be_bytes());
         header.extend_from_slice(&wrapped);
         inner.write_all(&header)?;
@@ -142,7 +167,7 @@ pub(crate) struct DecryptingReader<R: Read> {
 
 impl<R: Read> DecryptingReader<R> {
     pub(crate) fn new(mut inner: R, secret: &SecretKey) -> io::Result<Self> {
-        let mut fixed = [0u8; 22];
+        let mut fixed = [0u8; FIXED];
         inner.read_exact(&mut fixed).map_err(|_| invalid("the encrypted archive's header is incomplete"))?;
         if &fixed[..8] != MAGIC {
             return Err(invalid("not an encrypted Folio archive"));
@@ -155,16 +180,23 @@ impl<R: Read> DecryptingReader<R> {
             return Err(invalid("the encrypted archive's header is damaged (chunk size)"));
         }
         let mut prefix = [0u8; PREFIX];
-        prefix.copy_from_slice(&fixed[13..20]);
-        let wrapped_len = usize::from(u16::from_be_bytes([fixed[20], fixed[21]]));
+        prefix.copy_from_slice(&fixed[13..13 + PREFIX]);
+        let recipient = &fixed[13 + PREFIX..13 + PREFIX + RECIPIENT];
+        let given = secret.public_key().to_bytes_compressed();
+        if recipient != given {
+            let wrong = WrongKey { recipient: hex::encode(recipient), given: hex::encode(given) };
+            return Err(io::Error::new(io::ErrorKind::InvalidData, wrong));
+        }
+        let wrapped_len = usize::from(u16::from_be_bytes([fixed[FIXED - 2], fixed[FIXED - 1]]));
         if wrapped_len > MAX_WRAPPED_KEY {
             return Err(invalid("the encrypted archive's header is damaged (key length)"));
         }
         let mut wrapped = vec![0u8; wrapped_len];
         inner.read_exact(&mut wrapped).map_err(|_| invalid("the encrypted archive's header is incomplete"))?;
-        let key = Zeroizing::new(ecies::decrypt(secret, &wrapped).map_err(|_| {
-            invalid("the archive's data key cannot be decrypted: not encrypted to this private key, or damaged")
-        })?);
+        let key = Zeroizing::new(
+            ecies::decrypt(secret, &wrapped)
+                .map_err(|_| invalid("the archive's data key cannot be decrypted: its header is damaged"))?,
+        );
         let cipher = Aes256Gcm::new_from_slice(&key).map_err(|_| invalid("the archive's data key is damaged"))?;
         let mut header = fixed.to_vec();
         header.extend_from_slice(&wrapped);
@@ -271,7 +303,8 @@ mod tests {
         let (pair, other) = (KeyPair::generate(), KeyPair::generate());
         let sealed = seal(&data(1000), &pair.public);
         let err = open(&sealed, &other.secret).expect_err("wrong key");
-        assert!(err.to_string().contains("private key"), "{err}");
+        let wrong = err.get_ref().and_then(|e| e.downcast_ref::<WrongKey>()).expect("names the key");
+        assert_eq!(wrong.recipient, pair.public.to_hex_compressed());
     }
 
     #[test]

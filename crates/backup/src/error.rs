@@ -29,6 +29,8 @@ pub enum BackupError {
     NotEmpty(Counts),
     #[error("backup {0} is encrypted and no private key was given to read it (ECIES_PRIVATE_KEY)")]
     KeyRequired(String),
+    #[error("backup {id} cannot be decrypted with the configured private key: {reason}")]
+    WrongKey { id: String, reason: String },
     /// Writing the restored data failed part-way.
     #[error("restore of backup {id} failed: {reason}")]
     Restore { id: String, reason: String },

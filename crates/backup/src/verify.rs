@@ -223,6 +223,7 @@ impl Backups {
 pub(crate) fn read_error(id: &BackupId, e: ReadError) -> BackupError {
     match e {
         ReadError::KeyRequired => BackupError::KeyRequired(id.to_string()),
+        ReadError::WrongKey(reason) => BackupError::WrongKey { id: id.to_string(), reason },
         ReadError::Corrupt(reason) | ReadError::Handler(reason) => BackupError::Corrupt { id: id.to_string(), reason },
     }
 }
