@@ -126,6 +126,7 @@ impl Backups {
         let started = Instant::now();
         let dir = &self.settings.dir;
         tokio::fs::create_dir_all(dir).await.map_err(BackupError::io(format!("creating {}", dir.display())))?;
+        self.remove_stale_leftovers().await;
         let mut warnings = Vec::new();
         let uploaded_earlier = match self.upload_pending().await {
             Ok(ids) => ids,
@@ -288,6 +289,36 @@ impl Backups {
             .await
             .map_err(BackupError::io(format!("writing {}", temporary.display())))?;
         tokio::fs::rename(&temporary, &path).await.map_err(BackupError::io(format!("writing {}", path.display())))
+    }
+
+    /// Removes what runs that died left in the local directory (work directories, partial
+    /// archives, downloads) once a day old, so that a run in progress elsewhere keeps its own.
+    async fn remove_stale_leftovers(&self) {
+        let Ok(mut read) = tokio::fs::read_dir(&self.settings.dir).await else { return };
+        while let Ok(Some(entry)) = read.next_entry().await {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let leftover = name.starts_with(".work-") || name.starts_with(".download-") || name.ends_with(".partial");
+            let stale = entry
+                .metadata()
+                .await
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(24 * 3600));
+            if !(leftover && stale) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if path.is_dir() {
+                tokio::fs::remove_dir_all(&path).await
+            } else {
+                tokio::fs::remove_file(&path).await
+            };
+            match removed {
+                Ok(()) => tracing::info!(path = %path.display(), "stale backup leftover removed"),
+                Err(e) => tracing::warn!(path = %path.display(), error = %e, "stale backup leftover not removed"),
+            }
+        }
     }
 
     /// The sidecars in the local directory: backups not uploaded yet, oldest first.

@@ -94,7 +94,7 @@ impl Job {
         Ok(Job { name, schedule, lease: Self::DEFAULT_LEASE, work })
     }
 
-    /// Another lease (at least a second).
+    /// Another lease (at least 100 ms).
     pub fn with_lease(mut self, lease: Duration) -> Job {
         self.lease = lease.max(Duration::from_millis(100));
         self
