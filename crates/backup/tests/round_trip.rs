@@ -98,3 +98,17 @@ async fn a_database_with_content_is_replaced_only_when_asked_and_backed_up_first
     backups.restore(&BackupRef::Id(safety.id), &elsewhere.repos, RestoreOptions::default()).await.expect("restore");
     assert_eq!(snapshot(&elsewhere.repos).await, held);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_backup_restores_into_postgres() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = support::sqlite().await;
+    seed(&source.repos).await;
+    let backups = backups(disk_store(dir.path()), settings(dir.path()));
+    backups.create(&source.repos).await.expect("backup");
+    let target = support::postgres().await;
+    let restored =
+        backups.restore(&BackupRef::Latest, &target.repos, RestoreOptions::default()).await.expect("restore");
+    assert!(restored.differences.is_empty(), "{:?}", restored.differences);
+    assert_eq!(snapshot(&target.repos).await, snapshot(&source.repos).await);
+}
