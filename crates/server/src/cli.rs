@@ -34,6 +34,16 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Database backups: create, list, verify, restore, prune.
+    Backup {
+        #[command(subcommand)]
+        action: BackupAction,
+    },
+    /// Scheduled jobs: list them, or run one now.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
     /// Manage users.
     Users {
         #[command(subcommand)]
@@ -107,4 +117,35 @@ pub enum ConfigAction {
 pub enum KeysAction {
     /// Print a new ECIES key pair and cookie secret as `.env` lines.
     Generate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Back the database up: write locally, upload, confirm, then remove the local copy.
+    Create,
+    /// The backups in the store: id, time, size, rows, encrypted, verified.
+    List,
+    /// Check a backup (an id, or `latest`) against its manifest by restoring it into a
+    /// scratch SQLite database.
+    Verify { which: String },
+    /// Restore a backup (an id, or `latest`) into the configured database.
+    Restore {
+        which: String,
+        /// Replace what the database holds (after a safety backup of it).
+        #[arg(long)]
+        replace: bool,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Delete old backups (BACKUP_KEEP, BACKUP_KEEP_DAYS), never the newest verified one.
+    Prune,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// Every job with its schedule and next run.
+    List,
+    /// Run a job now (taking its lock, like a scheduled run).
+    Run { name: String },
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod database;
+mod jobs;
 mod secrets;
 mod settings;
 mod telemetry;
@@ -31,6 +32,12 @@ fn main() -> ExitCode {
         }
         Command::Seed { demo } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::users::seed(settings, demo)))
+        }
+        Command::Backup { action } => {
+            with_settings(LogTarget::Stderr, |settings| run_async(commands::backup::run(settings, action)))
+        }
+        Command::Jobs { action } => {
+            with_settings(LogTarget::Stderr, |settings| run_async(commands::backup::jobs(settings, action)))
         }
         Command::Users { action } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::users::run(settings, action)))

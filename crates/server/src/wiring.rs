@@ -67,6 +67,10 @@ pub struct Services {
     pub health: HealthService,
     /// Public content reads; shared invalidations through Redis when configured.
     pub cache: Option<Arc<dyn ResponseCache>>,
+    pub backups: folio_backup::Backups,
+    /// The repositories a backup reads and a restore writes.
+    pub backup_repos: folio_backup::Repositories,
+    pub scheduler: folio_jobs::Scheduler,
 }
 
 /// The object store the settings name, with its health check.
@@ -149,15 +153,19 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let passwords = PasswordWorker::new(hasher, auth_settings.hash_concurrency.unwrap_or(cores));
 
+    // Locks: shared through Redis by every instance, else this process's own.
+    let locks: Arc<dyn LockManager> = match &redis_pool {
+        Some(pool) => Arc::new(folio_storage_redis::RedisLockManager::new(pool.clone())),
+        None => Arc::new(folio_storage_local::InProcessLockManager::new()),
+    };
     let (layout, epoch) = (settings.ids.layout, settings.ids.epoch);
     let (ids, node_lease): (Arc<dyn IdGenerator>, Option<HeldNode>) = match &redis_pool {
         // Several instances share this Redis: each leases a node id of its own.
-        Some(pool) => {
-            let locks: Arc<dyn LockManager> = Arc::new(folio_storage_redis::RedisLockManager::new(pool.clone()));
+        Some(_) => {
             let (ids, lease) =
                 lease_node(locks.clone(), NODE_LEASE, |w, p| folio_id::build_generator(layout, epoch, w, p)).await?;
             checks.push(Arc::new(lease.health()));
-            (Arc::new(ids), Some((lease, locks)))
+            (Arc::new(ids), Some((lease, locks.clone())))
         }
         None => (
             folio_id::build_generator(layout, epoch, settings.ids.worker_id, settings.ids.process_id)
@@ -174,6 +182,27 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
     });
     let (store, store_health) = object_store(settings)?;
     checks.push(store_health);
+    let backups = crate::jobs::backups(settings, store.clone())?;
+    let backup_repos = folio_backup::Repositories {
+        users: repositories.users.clone(),
+        media: repositories.media.clone(),
+        items: repositories.collections.clone(),
+        articles: repositories.articles.clone(),
+    };
+    let scheduler = crate::jobs::scheduler(
+        settings,
+        locks.clone(),
+        backups.clone(),
+        backup_repos.clone(),
+        repositories.media.clone(),
+        store.clone(),
+    )?;
+    checks.push(Arc::new(folio_jobs::JobAgeCheck::new(
+        "backups",
+        scheduler.clone(),
+        folio_jobs::names::BACKUP,
+        settings.backup.max_age,
+    )));
     let media = MediaService::new(
         repositories.media.clone(),
         store,
@@ -213,6 +242,9 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         collections,
         health: HealthService::new(checks, settings.health_timeout),
         cache,
+        backups,
+        backup_repos,
+        scheduler,
         db,
     })
 }

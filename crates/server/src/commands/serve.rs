@@ -24,6 +24,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         DatabaseKind::Sqlite | DatabaseKind::Postgres => (wiring::build(&settings).await?, None),
     };
     services.keep_alive();
+    // A restart must not hide a stale backup: the newest one counts as the last success.
+    match services.backups.list().await {
+        Ok(entries) => {
+            if let Some(newest) = entries.iter().filter(|e| e.uploaded).map(|e| e.created_at).max() {
+                services.scheduler.seed_last_success(folio_jobs::names::BACKUP, newest);
+            }
+        }
+        Err(error) => tracing::warn!(error = %error, "could not list backups"),
+    }
+    let jobs = services.scheduler.start();
 
     let metrics = if settings.metrics_enabled {
         Some(PrometheusBuilder::new().install_recorder().context("installing the metrics recorder")?)
@@ -114,6 +124,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         handle.stop(true).await;
     });
     server.await.context("HTTP server")?;
+    jobs.stop().await;
     services.shutdown().await?;
     tracing::info!("stopped");
     Ok(())

@@ -53,6 +53,7 @@ pub struct Settings {
     pub health_timeout: Duration,
     pub metrics_enabled: bool,
     pub cache: CacheSettings,
+    pub backup: BackupConfig,
     pub compat: CompatSettings,
 }
 
@@ -79,6 +80,39 @@ impl CompatSettings {
         } else {
             enabled.join(",")
         }
+    }
+}
+
+/// Backups and the scheduled jobs.
+#[derive(Debug, Clone)]
+pub struct BackupConfig {
+    pub dir: PathBuf,
+    pub prefix: String,
+    pub keep: usize,
+    pub keep_days: u32,
+    pub encrypt: bool,
+    pub max_age: Duration,
+    pub zstd_level: i32,
+    pub backup_cron: String,
+    pub prune_cron: String,
+    pub sweep_cron: String,
+    pub sweep_grace: Duration,
+}
+
+fn read_backup(r: &mut Reader<'_>, data_dir: &std::path::Path) -> BackupConfig {
+    let cron = |raw: &str| folio_jobs::Schedule::parse(raw).map(|_| raw.to_owned());
+    BackupConfig {
+        dir: r.or("BACKUP_DIR", data_dir.join("backups"), |raw| Ok(PathBuf::from(raw))),
+        prefix: r.or("S3_BACKUP_PATH", "backups/".to_owned(), |raw| Ok(raw.to_owned())),
+        keep: r.number("BACKUP_KEEP", 7, 1, 10_000),
+        keep_days: r.number("BACKUP_KEEP_DAYS", 7, 0, 36_500),
+        encrypt: r.flag("BACKUP_ENCRYPT", false),
+        max_age: Duration::from_secs(r.number("BACKUP_MAX_AGE_SECS", 26 * 3600, 60, 365 * 86_400)),
+        zstd_level: r.number("BACKUP_ZSTD_LEVEL", 3, 1, 19),
+        backup_cron: r.or("JOB_BACKUP_CRON", folio_jobs::defaults::BACKUP_CRON.to_owned(), cron),
+        prune_cron: r.or("JOB_BACKUP_PRUNE_CRON", folio_jobs::defaults::BACKUP_PRUNE_CRON.to_owned(), cron),
+        sweep_cron: r.or("JOB_MEDIA_SWEEP_CRON", folio_jobs::defaults::MEDIA_SWEEP_CRON.to_owned(), cron),
+        sweep_grace: Duration::from_secs(r.number("MEDIA_SWEEP_GRACE_SECS", 24 * 3600, 0, 365 * 86_400)),
     }
 }
 
@@ -307,6 +341,7 @@ impl Settings {
         let languages = read_languages(&mut r);
         let health_timeout = Duration::from_millis(r.number("HEALTH_TIMEOUT_MS", 2_000, 1, 60_000));
         let metrics_enabled = r.flag("METRICS_ENABLED", true);
+        let backup = read_backup(&mut r, &data_dir);
         let cache = CacheSettings {
             enabled: r.flag("CACHE_ENABLED", true),
             ttl: Duration::from_secs(r.number("CACHE_TTL_SECS", 300, 1, 86_400)),
@@ -334,6 +369,7 @@ impl Settings {
                 health_timeout,
                 metrics_enabled,
                 cache,
+                backup,
                 compat,
             })
         } else {

@@ -3,6 +3,7 @@
 mod articles;
 mod auth;
 mod backends;
+mod backup;
 mod cache;
 mod collections;
 mod compat_lynx;
