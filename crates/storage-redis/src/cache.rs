@@ -26,6 +26,9 @@ pub struct RedisResponseCache {
     channel: String,
     listening: Arc<AtomicBool>,
     subscriber: JoinHandle<()>,
+    /// Tags this instance's messages: it has applied its own invalidations already, and
+    /// applying the echo later would void tickets handed out since.
+    origin: String,
 }
 
 impl Drop for RedisResponseCache {
@@ -41,8 +44,10 @@ impl RedisResponseCache {
         let channel = pool.key("cache", "invalidations");
         let local = Arc::new(local);
         let listening = Arc::new(AtomicBool::new(false));
-        let subscriber = tokio::spawn(listen(pool.clone(), channel.clone(), local.clone(), listening.clone()));
-        RedisResponseCache { local, pool, channel, listening, subscriber }
+        let origin = format!("{:016x}", rand_origin());
+        let subscriber =
+            tokio::spawn(listen(pool.clone(), channel.clone(), local.clone(), listening.clone(), origin.clone()));
+        RedisResponseCache { local, pool, channel, listening, subscriber, origin }
     }
 
     /// Whether invalidations are being heard (and so the cache is in use).
@@ -51,7 +56,26 @@ impl RedisResponseCache {
     }
 }
 
-async fn listen(pool: RedisPool, channel: String, local: Arc<InProcessResponseCache>, listening: Arc<AtomicBool>) {
+/// A random instance tag (from the std hasher's per-process random keys and the clock).
+fn rand_origin() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.finish()
+}
+
+/// `{origin} {scope}`.
+fn message(origin: &str, scope: &str) -> String {
+    format!("{origin} {scope}")
+}
+
+async fn listen(
+    pool: RedisPool,
+    channel: String,
+    local: Arc<InProcessResponseCache>,
+    listening: Arc<AtomicBool>,
+    origin: String,
+) {
     let mut delay = Duration::from_millis(100);
     loop {
         match pool.subscriber().await {
@@ -63,9 +87,11 @@ async fn listen(pool: RedisPool, channel: String, local: Arc<InProcessResponseCa
                     delay = Duration::from_millis(100);
                     let mut messages = pubsub.on_message();
                     while let Some(message) = messages.next().await {
-                        match message.get_payload::<String>() {
-                            Ok(scope) => local.invalidate_now(&scope),
-                            Err(_) => local.clear(),
+                        let payload = message.get_payload::<String>().unwrap_or_default();
+                        match payload.split_once(' ') {
+                            Some((from, _)) if from == origin => {}
+                            Some((_, scope)) => local.invalidate_now(scope),
+                            None => tracing::debug!(payload, "response cache: ignored a malformed message"),
                         }
                     }
                     listening.store(false, Ordering::Release);
@@ -99,7 +125,9 @@ impl ResponseCache for RedisResponseCache {
     async fn invalidate(&self, scope: &str) {
         self.local.invalidate_now(scope);
         let published = match self.pool.conn().await {
-            Ok(mut conn) => conn.publish::<_, _, i64>(&self.channel, scope).await.map_err(|e| e.to_string()),
+            Ok(mut conn) => {
+                conn.publish::<_, _, i64>(&self.channel, message(&self.origin, scope)).await.map_err(|e| e.to_string())
+            }
             Err(error) => Err(error.to_string()),
         };
         if let Err(error) = published {

@@ -79,6 +79,18 @@ mod cache {
         }
     }
 
+    /// The echo of an instance's own invalidation must not void what it cached since.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_instances_own_invalidation_echo_changes_nothing() {
+        let (pool, _cleanup) = super::support::redis().await;
+        let cache: Arc<dyn ResponseCache> = Arc::new(listening(pool).await);
+        cache.invalidate("content").await;
+        let filled = ticket(&cache, "content", "/albums").await;
+        cache.fill(filled, response("new")).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(hit(&cache, "content", "/albums").await, Some(response("new")));
+    }
+
     #[tokio::test]
     async fn without_redis_nothing_is_served_or_stored() {
         let config = folio_storage_redis::RedisConfig {
@@ -93,5 +105,29 @@ mod cache {
         assert!(!cache.is_listening());
         assert_eq!(cache.lookup("content", "/albums").await, Lookup::Miss(None));
         cache.invalidate("content").await; // logged, never an error
+    }
+}
+
+mod cache_subscription {
+    use std::time::Duration;
+
+    use folio_storage_local::InProcessResponseCache;
+    use folio_storage_redis::RedisResponseCache;
+
+    /// An idle subscription stays up: the cache keeps serving between writes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_idle_subscription_stays_up() {
+        let (pool, _cleanup) = super::support::redis().await;
+        let cache = RedisResponseCache::start(pool, InProcessResponseCache::new(1 << 20, Duration::from_secs(60)));
+        for _ in 0..100 {
+            if cache.is_listening() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        for tick in 0..60 {
+            assert!(cache.is_listening(), "the subscription dropped after {} ms", tick * 50);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }

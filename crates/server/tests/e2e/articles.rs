@@ -287,6 +287,13 @@ async fn every_blog_and_profile_write_needs_a_signed_in_editor() {
     assert_eq!(response.status(), 200);
     let response = banned.delete(app.url(&format!("/api/v1/articles/{id}"))).send().await.expect("delete");
     assert!(matches!(response.status().as_u16(), 401 | 403), "{}", response.status());
+    // Admins write like editors.
+    let response = admin.put(app.url("/api/v1/profile")).json(&json!({"welcome": {"en": "Hi"}})).send().await;
+    assert_eq!(response.expect("put").status(), 200);
+    let response = admin.patch(app.url(&format!("/api/v1/articles/{id}"))).json(&json!({"visible": false})).send();
+    assert_eq!(response.await.expect("patch").status(), 200);
+    let response = admin.delete(app.url(&format!("/api/v1/articles/{id}"))).send().await.expect("delete");
+    assert_eq!(response.status(), 204);
 }
 
 #[tokio::test]

@@ -49,7 +49,11 @@ async fn body_for(app: &TestApp, editor: &reqwest::Client, kind: &str) -> Value 
     let parent = match kind {
         "cv-subsections" => Some(create(app, editor, "cv-sections", &valid("cv-sections")).await),
         "article-subcategories" => Some(create(app, editor, "article-categories", &valid("article-categories")).await),
-        "article-sections" => Some(create(app, editor, "articles", &json!({"title": {"en": "Host"}})).await),
+        "article-sections" => {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            let article = json!({"title": {"en": "Host"}, "slug": format!("host-{nanos}")});
+            Some(create(app, editor, "articles", &article).await)
+        }
         _ => None,
     };
     if let Some(parent) = parent {
@@ -258,6 +262,17 @@ async fn every_write_needs_a_signed_in_user_and_editors_may_write() {
             .expect("move");
         assert_eq!(moved.status(), 200, "{kind}");
         assert_eq!(app.get(&format!("/api/v1/{kind}/{id}")).await.status(), 200, "{kind}: nothing was deleted");
+    }
+    // Admins may do everything editors may: create, change, move and delete.
+    let (_, admin) = app.login_as("admin").await;
+    for kind in KINDS {
+        let created = create(&app, &admin, kind, &body_for(&app, &admin, kind).await).await;
+        let url = app.url(&format!("/api/v1/{kind}/{}", created["id"].as_str().expect("id")));
+        let patched = admin.patch(&url).json(&json!({"visible": false})).send().await.expect("patch");
+        assert_eq!(patched.status(), 200, "{kind}");
+        let moved = admin.post(format!("{url}/move")).json(&json!({"position": 1})).send().await.expect("move");
+        assert_eq!(moved.status(), 200, "{kind}");
+        assert_eq!(admin.delete(&url).send().await.expect("delete").status(), 204, "{kind}");
     }
 }
 
