@@ -44,9 +44,16 @@ async fn migrating_twice_creates_the_collections_indexes_and_version_once() {
 
     let mut names = test.db().list_collection_names().await.expect("collections");
     names.sort();
-    for expected in
-        ["articles", "collection_items", "content_locks", "folio_schema", "legacy_ids", "media", "media_pending_deletions", "users"]
-    {
+    for expected in [
+        "articles",
+        "collection_items",
+        "content_locks",
+        "folio_schema",
+        "legacy_ids",
+        "media",
+        "media_pending_deletions",
+        "users",
+    ] {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
 

@@ -87,12 +87,7 @@ fn storable(response: &HttpResponse) -> Option<CachedResponse> {
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let cache_control = text(header::CACHE_CONTROL).filter(|c| c.starts_with("public"))?;
     let content_type = text(header::CONTENT_TYPE).filter(|t| t.starts_with("application/json"))?;
-    Some(CachedResponse {
-        body: bytes::Bytes::new(),
-        etag: text(header::ETAG)?,
-        content_type,
-        cache_control,
-    })
+    Some(CachedResponse { body: bytes::Bytes::new(), etag: text(header::ETAG)?, content_type, cache_control })
 }
 
 fn answer(req: &HttpRequest, entry: &CachedResponse) -> HttpResponse {

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 pub use existing::ExistingObject;
 pub use repository::{MediaFilter, MediaRepository};
-pub use sniff::accepted_category;
 pub use service::{FileAccess, MediaLimits, MediaService, MediaSettings, UploadRequest};
+pub use sniff::accepted_category;
 
 use crate::objects::ObjectKey;
 use crate::users::UserId;
