@@ -163,9 +163,20 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// The fields present that nothing read, in stored order.
+    /// The fields that hold something (not `null`, `""` or `[]`) and that nothing read, in
+    /// stored order.
     pub(crate) fn unread(&self) -> Vec<String> {
-        self.doc.keys().filter(|k| !self.used.contains(k.as_str())).cloned().collect()
+        let empty = |value: &Bson| match value {
+            Bson::Null | Bson::Undefined => true,
+            Bson::String(s) => s.trim().is_empty(),
+            Bson::Array(items) => items.is_empty(),
+            _ => false,
+        };
+        self.doc
+            .iter()
+            .filter(|(key, value)| !self.used.contains(key.as_str()) && !empty(value))
+            .map(|(key, _)| key.clone())
+            .collect()
     }
 }
 
@@ -322,7 +333,7 @@ mod tests {
     #[test]
     fn the_object_id_gives_the_id_and_a_creation_time() {
         let id = ObjectId::parse_str("5f5e0f40a1d3e4f5a6b7c8d9").expect("oid");
-        let stored = doc! { "_id": id, "__v": 0, "title": "x", "extra": true };
+        let stored = doc! { "_id": id, "__v": 0, "title": "x", "extra": true, "blank": "", "none": [], "nil": null };
         let mut doc = Doc::new(&stored);
         assert_eq!(doc.old_id().as_deref(), Some("5f5e0f40a1d3e4f5a6b7c8d9"));
         assert_eq!(doc.id_time(), DateTime::from_timestamp(0x5f5e0f40, 0));

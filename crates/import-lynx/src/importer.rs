@@ -265,14 +265,18 @@ impl Run<'_> {
                 report.already_imported += 1;
                 continue;
             }
+            let title = self.importer.pairs.pair(&mut Doc::new(doc), "title");
+            let mut label = self.importer.pairs.label(title.as_ref());
             let (object, mut notes) = match file(&mut d, &self.importer.pairs) {
                 Ok(mapped) => mapped,
                 Err(reason) => {
-                    report.skip(&old_id, None, reason);
+                    report.skip(&old_id, label, reason);
                     continue;
                 }
             };
-            let label = Some(object.key.as_str().rsplit('/').next().unwrap_or_default().to_owned());
+            if label.is_none() {
+                label = object.key.as_str().rsplit('/').next().map(str::to_owned);
+            }
             if let Some((first, media)) = by_key.get(object.key.as_str()) {
                 notes.push(format!("the same object as {first}: both ids name one media record"));
                 self.record(FILES, &old_id, media.0, &mut notes).await?;
@@ -528,12 +532,16 @@ impl Run<'_> {
             let notes = &mut mapped.draft.notes;
             self.record(ARTICLES, &old_id, created.id.0, notes).await?;
             if let Some(urltitle) = &mapped.urltitle {
-                if let Err(error) = self.targets().legacy.record(URLTITLES, urltitle, created.id.0).await {
-                    let reason = self.stop_or(error)?;
-                    notes.push(format!(
-                        "urltitle {} keeps leading to the article imported first ({reason})",
+                match self.targets().legacy.record(URLTITLES, urltitle, created.id.0).await {
+                    Ok(()) => {}
+                    Err(DomainError::Conflict { .. }) => notes.push(format!(
+                        "urltitle {} also belongs to an article imported before; the old address keeps leading there",
                         quote(urltitle)
-                    ));
+                    )),
+                    Err(error) => {
+                        let reason = self.stop_or(error)?;
+                        notes.push(format!("urltitle {} could not be recorded ({reason})", quote(urltitle)));
+                    }
                 }
             }
             let mut covers = mapped.covers.into_iter();

@@ -350,7 +350,7 @@ mod tests {
         let (principal, a, b) = (ObjectId::new(), ObjectId::new(), ObjectId::new());
         let stored = doc! {
             "title": "Uno", "text": "Texto", "article": ObjectId::new(), "principalFile": principal,
-            "files": [a, b.to_hex()], "show": false, "order": 1, "insertions": [],
+            "files": [a, b.to_hex()], "show": false, "order": 1, "insertions": ["<hr>"],
         };
         let (draft, unread) = map(ARTICLE_SECTIONS, &stored);
         let slots: Vec<(&str, Ref)> = draft.media.iter().map(|m| (m.slot, m.reference.clone())).collect();
