@@ -33,5 +33,5 @@ pub use legacy::MongoLegacyIdRepository;
 pub use media::MongoMediaRepository;
 pub use schema::{check_schema, migrate, SCHEMA_VERSION};
 pub use transactions::{detect as detect_transactions, hello_supports_transactions, Transactions};
-pub use uri::{apply_auth_source, mask_uri};
+pub use uri::{apply_auth_source, mask_uri, uri_database, uri_hosts};
 pub use users::MongoUserRepository;
