@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod import;
 pub mod keys;
 pub mod migrate;
 pub mod serve;
