@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use folio_domain::legacy::lynx;
 use futures_util::TryStreamExt;
 use mongodb::bson::{doc, Document};
 use mongodb::Database;
@@ -13,19 +14,19 @@ use mongodb::Database;
 /// pluralized by Mongoose), in the order they are imported: what is referred to before what
 /// refers to it.
 pub const COLLECTIONS: [&str; 13] = [
-    "files",
-    "mains",
-    "albums",
-    "bookimgs",
-    "songs",
-    "videos",
-    "websites",
-    "cvsections",
-    "cvsubsections",
-    "articlecats",
-    "articlesubcats",
-    "articles",
-    "articlesections",
+    lynx::FILES,
+    lynx::MAINS,
+    lynx::ALBUMS,
+    lynx::BOOK_IMAGES,
+    lynx::SONGS,
+    lynx::VIDEOS,
+    lynx::WEBSITES,
+    lynx::CV_SECTIONS,
+    lynx::CV_SUBSECTIONS,
+    lynx::ARTICLE_CATEGORIES,
+    lynx::ARTICLE_SUBCATEGORIES,
+    lynx::ARTICLES,
+    lynx::ARTICLE_SECTIONS,
 ];
 
 /// The source could not be read; one line, without credentials.

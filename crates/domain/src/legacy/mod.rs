@@ -16,6 +16,26 @@ pub use repository::{LegacyId, LegacyIdRepository};
 
 use crate::DomainError;
 
+/// The sources `folio import lynx` records, for whoever resolves the Lynx portfolio's old
+/// links: its collections' names, and its articles' old addresses.
+pub mod lynx {
+    pub const FILES: &str = "files";
+    pub const MAINS: &str = "mains";
+    pub const ALBUMS: &str = "albums";
+    pub const BOOK_IMAGES: &str = "bookimgs";
+    pub const SONGS: &str = "songs";
+    pub const VIDEOS: &str = "videos";
+    pub const WEBSITES: &str = "websites";
+    pub const CV_SECTIONS: &str = "cvsections";
+    pub const CV_SUBSECTIONS: &str = "cvsubsections";
+    pub const ARTICLE_CATEGORIES: &str = "articlecats";
+    pub const ARTICLE_SUBCATEGORIES: &str = "articlesubcats";
+    pub const ARTICLES: &str = "articles";
+    pub const ARTICLE_SECTIONS: &str = "articlesections";
+    /// An article's `urltitle` (matched exactly) → the article.
+    pub const ARTICLE_URLTITLES: &str = "articles.urltitle";
+}
+
 /// Longest source name and old id accepted.
 pub const MAX_SOURCE_CHARS: usize = 64;
 pub const MAX_OLD_ID_CHARS: usize = 200;

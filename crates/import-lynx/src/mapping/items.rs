@@ -3,6 +3,7 @@
 //! categories, sub-categories and sections.
 
 use folio_domain::content::CollectionKind;
+use folio_domain::legacy::lynx;
 use serde_json::Value;
 
 use super::{Draft, Pairs};
@@ -34,7 +35,7 @@ pub(crate) struct ItemSpec {
 }
 
 pub(crate) const ALBUMS: ItemSpec = ItemSpec {
-    source: "albums",
+    source: lynx::ALBUMS,
     kind: CollectionKind::Albums,
     required: &["title"],
     ordered: true,
@@ -42,7 +43,7 @@ pub(crate) const ALBUMS: ItemSpec = ItemSpec {
     map: album,
 };
 pub(crate) const BOOK_IMAGES: ItemSpec = ItemSpec {
-    source: "bookimgs",
+    source: lynx::BOOK_IMAGES,
     kind: CollectionKind::GalleryImages,
     required: &["title"],
     ordered: true,
@@ -50,7 +51,7 @@ pub(crate) const BOOK_IMAGES: ItemSpec = ItemSpec {
     map: book_image,
 };
 pub(crate) const SONGS: ItemSpec = ItemSpec {
-    source: "songs",
+    source: lynx::SONGS,
     kind: CollectionKind::Songs,
     required: &["title"],
     ordered: true,
@@ -58,7 +59,7 @@ pub(crate) const SONGS: ItemSpec = ItemSpec {
     map: song,
 };
 pub(crate) const VIDEOS: ItemSpec = ItemSpec {
-    source: "videos",
+    source: lynx::VIDEOS,
     kind: CollectionKind::Videos,
     required: &["title"],
     ordered: true,
@@ -66,7 +67,7 @@ pub(crate) const VIDEOS: ItemSpec = ItemSpec {
     map: video,
 };
 pub(crate) const WEBSITES: ItemSpec = ItemSpec {
-    source: "websites",
+    source: lynx::WEBSITES,
     kind: CollectionKind::Websites,
     required: &["title", "type", "description"],
     ordered: true,
@@ -74,7 +75,7 @@ pub(crate) const WEBSITES: ItemSpec = ItemSpec {
     map: website,
 };
 pub(crate) const CV_SECTIONS: ItemSpec = ItemSpec {
-    source: "cvsections",
+    source: lynx::CV_SECTIONS,
     kind: CollectionKind::CvSections,
     required: &["title", "text"],
     ordered: true,
@@ -82,15 +83,15 @@ pub(crate) const CV_SECTIONS: ItemSpec = ItemSpec {
     map: cv_section,
 };
 pub(crate) const CV_SUBSECTIONS: ItemSpec = ItemSpec {
-    source: "cvsubsections",
+    source: lynx::CV_SUBSECTIONS,
     kind: CollectionKind::CvSubsections,
     required: &["title", "text"],
     ordered: true,
-    parent: Some(ParentSpec { field: "CVSection", source: "cvsections", listed_in: Some("CVSubSections") }),
+    parent: Some(ParentSpec { field: "CVSection", source: lynx::CV_SECTIONS, listed_in: Some("CVSubSections") }),
     map: cv_subsection,
 };
 pub(crate) const ARTICLE_CATEGORIES: ItemSpec = ItemSpec {
-    source: "articlecats",
+    source: lynx::ARTICLE_CATEGORIES,
     kind: CollectionKind::ArticleCategories,
     required: &["title"],
     ordered: false,
@@ -98,19 +99,19 @@ pub(crate) const ARTICLE_CATEGORIES: ItemSpec = ItemSpec {
     map: article_category,
 };
 pub(crate) const ARTICLE_SUBCATEGORIES: ItemSpec = ItemSpec {
-    source: "articlesubcats",
+    source: lynx::ARTICLE_SUBCATEGORIES,
     kind: CollectionKind::ArticleSubcategories,
     required: &["title"],
     ordered: false,
-    parent: Some(ParentSpec { field: "cat", source: "articlecats", listed_in: Some("subcats") }),
+    parent: Some(ParentSpec { field: "cat", source: lynx::ARTICLE_CATEGORIES, listed_in: Some("subcats") }),
     map: article_subcategory,
 };
 pub(crate) const ARTICLE_SECTIONS: ItemSpec = ItemSpec {
-    source: "articlesections",
+    source: lynx::ARTICLE_SECTIONS,
     kind: CollectionKind::ArticleSections,
     required: &["title", "text"],
     ordered: true,
-    parent: Some(ParentSpec { field: "article", source: "articles", listed_in: Some("sections") }),
+    parent: Some(ParentSpec { field: "article", source: lynx::ARTICLES, listed_in: Some("sections") }),
     map: article_section,
 };
 

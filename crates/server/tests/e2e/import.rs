@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use folio_domain::legacy::lynx::ARTICLE_URLTITLES;
 use folio_domain::legacy::LegacyIds;
 use folio_storage_mongo::testing::TestDatabase;
 use folio_storage_mongo::MongoLegacyIdRepository;
@@ -369,8 +370,8 @@ async fn a_portfolio_database_imports_into_sqlite_once_and_is_served() {
     assert_eq!(resolve("articles", old("e201")).await.as_deref(), Some(id_of(&article).as_str()));
     assert_eq!(resolve("files", old("f001")).await.as_deref(), Some(cover));
     let hidden = get_json(&editor, app.url("/api/v1/articles/mi-segundo-post?include_hidden=true")).await;
-    assert_eq!(resolve("articles.urltitle", "Mi Segundo Post".into()).await, Some(id_of(&hidden)));
-    assert_eq!(resolve("articles.urltitle", "hola-mundo".into()).await, Some(id_of(&article)), "the first keeps it");
+    assert_eq!(resolve(ARTICLE_URLTITLES, "Mi Segundo Post".into()).await, Some(id_of(&hidden)));
+    assert_eq!(resolve(ARTICLE_URLTITLES, "hola-mundo".into()).await, Some(id_of(&article)), "the first keeps it");
     assert_eq!(resolve("albums", old("ffff")).await, None);
 }
 
