@@ -10,6 +10,7 @@ mod m20250101_000001_users;
 mod m20250102_000001_media;
 mod m20250103_000001_collection_items;
 mod m20250104_000001_articles;
+mod m20250105_000001_legacy_ids;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20250102_000001_media::Migration),
             Box::new(m20250103_000001_collection_items::Migration),
             Box::new(m20250104_000001_articles::Migration),
+            Box::new(m20250105_000001_legacy_ids::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod content;
 pub mod error;
 pub mod health;
 pub mod ids;
+pub mod legacy;
 pub mod limits;
 pub mod locks;
 pub mod media;

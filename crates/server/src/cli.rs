@@ -49,6 +49,26 @@ pub enum Command {
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// Import content from another service into the configured database.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// The Lynx portfolio service's MongoDB, as its Mongoose models wrote it. Idempotent: what
+    /// an earlier run imported is left alone. Files are not copied; their media records point
+    /// at the object keys they already have.
+    Lynx {
+        /// The portfolio's MongoDB URI, e.g. mongodb://user:password@host/portfolio.
+        #[arg(long, value_name = "URI")]
+        from: String,
+        /// The database to read, when the URI names none (or another one).
+        #[arg(long, value_name = "NAME")]
+        database: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

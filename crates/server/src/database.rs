@@ -6,14 +6,16 @@ use anyhow::Context;
 use folio_domain::content::articles::ArticleRepository;
 use folio_domain::content::CollectionRepository;
 use folio_domain::health::HealthCheck;
+use folio_domain::legacy::LegacyIdRepository;
 use folio_domain::media::MediaRepository;
 use folio_domain::users::UserRepository;
 use folio_storage_mongo::{
-    check_schema, mask_uri, MongoConfig, MongoContent, MongoError, MongoHealth, MongoMediaRepository, MongoStore,
-    MongoUserRepository, Transactions, SCHEMA_VERSION,
+    check_schema, mask_uri, MongoConfig, MongoContent, MongoError, MongoHealth, MongoLegacyIdRepository,
+    MongoMediaRepository, MongoStore, MongoUserRepository, Transactions, SCHEMA_VERSION,
 };
 use folio_storage_sql::{
-    DatabaseConnection, PoolOptions, SqlContent, SqlHealth, SqlMediaRepository, SqlUserRepository,
+    DatabaseConnection, PoolOptions, SqlContent, SqlHealth, SqlLegacyIdRepository, SqlMediaRepository,
+    SqlUserRepository,
 };
 use secrecy::ExposeSecret;
 
@@ -34,6 +36,8 @@ pub struct Repositories {
     pub media: Arc<dyn MediaRepository>,
     pub collections: Arc<dyn CollectionRepository>,
     pub articles: Arc<dyn ArticleRepository>,
+    /// Old ids of imported content.
+    pub legacy: Arc<dyn LegacyIdRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -67,6 +71,7 @@ impl Database {
                     media: Arc::new(SqlMediaRepository::new(db.clone())),
                     collections: Arc::new(content.collections()),
                     articles: Arc::new(content.articles()),
+                    legacy: Arc::new(SqlLegacyIdRepository::new(db.clone())),
                     health: Arc::new(SqlHealth::new(db.clone())),
                 }
             }
@@ -77,6 +82,7 @@ impl Database {
                     media: Arc::new(MongoMediaRepository::new(store.db())),
                     collections: Arc::new(content.collections()),
                     articles: Arc::new(content.articles()),
+                    legacy: Arc::new(MongoLegacyIdRepository::new(store.db())),
                     health: Arc::new(MongoHealth::new(store.db().clone())),
                 }
             }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ConfigAction, KeysAction};
+use cli::{Cli, Command, ConfigAction, ImportSource, KeysAction};
 use settings::Settings;
 use telemetry::LogTarget;
 
@@ -41,6 +41,9 @@ fn main() -> ExitCode {
         }
         Command::Users { action } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::users::run(settings, action)))
+        }
+        Command::Import { source: ImportSource::Lynx { from, database } } => {
+            with_settings(LogTarget::Stderr, |settings| run_async(commands::import::lynx(settings, from, database)))
         }
     }
 }

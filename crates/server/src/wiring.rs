@@ -10,6 +10,7 @@ use folio_domain::content::articles::ArticleService;
 use folio_domain::content::CollectionService;
 use folio_domain::health::{HealthCheck, HealthService};
 use folio_domain::ids::{lease_node, NodeLease};
+use folio_domain::legacy::LegacyIds;
 use folio_domain::limits::{FallbackHealth, FallbackRateLimiter, Quota, RateLimiter};
 use folio_domain::locks::LockManager;
 use folio_domain::media::{MediaService, MediaSettings};
@@ -64,6 +65,8 @@ pub struct Services {
     pub media: MediaService,
     pub collections: CollectionService,
     pub articles: ArticleService,
+    /// Old ids of imported content (`folio import lynx`), for old links to resolve.
+    pub legacy: LegacyIds,
     pub health: HealthService,
     /// Public content reads; shared invalidations through Redis when configured.
     pub cache: Option<Arc<dyn ResponseCache>>,
@@ -239,6 +242,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         users: UserService::new(users, sessions, passwords, ids),
         media,
         articles: ArticleService::new(repositories.articles.clone(), collections.clone()),
+        legacy: LegacyIds::new(repositories.legacy.clone()),
         collections,
         health: HealthService::new(checks, settings.health_timeout),
         cache,

@@ -12,6 +12,7 @@ mod dates;
 mod errors;
 mod health;
 mod ids;
+mod legacy;
 mod media;
 mod schema;
 mod transactions;
@@ -28,8 +29,9 @@ pub use connection::{
 };
 pub use content::{MongoArticleRepository, MongoCollectionRepository, MongoContent};
 pub use health::MongoHealth;
+pub use legacy::MongoLegacyIdRepository;
 pub use media::MongoMediaRepository;
 pub use schema::{check_schema, migrate, SCHEMA_VERSION};
 pub use transactions::{detect as detect_transactions, hello_supports_transactions, Transactions};
-pub use uri::{apply_auth_source, mask_uri};
+pub use uri::{apply_auth_source, mask_uri, uri_database, uri_hosts};
 pub use users::MongoUserRepository;

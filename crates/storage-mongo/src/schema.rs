@@ -16,13 +16,16 @@ use crate::connection::MongoError;
 ///
 /// 1: users, media, the collections for content. 2: `content_locks`, and the indexes the
 /// content adapters query by (nested items, media in use, article filters and sorts).
-pub const SCHEMA_VERSION: i64 = 2;
+/// 3: `legacy_ids`, the old ids of imported content, unique per source.
+pub const SCHEMA_VERSION: i64 = 3;
 
 pub(crate) const USERS: &str = "users";
 pub(crate) const MEDIA: &str = "media";
 pub(crate) const PENDING_DELETIONS: &str = "media_pending_deletions";
 pub(crate) const COLLECTION_ITEMS: &str = "collection_items";
 pub(crate) const ARTICLES: &str = "articles";
+/// Old ids of imported content (`folio import lynx`).
+pub(crate) const LEGACY_IDS: &str = "legacy_ids";
 /// One document per content kind's write lock (see `content::locks`).
 pub(crate) const CONTENT_LOCKS: &str = "content_locks";
 /// One document, `{_id: "schema", version: N}`.
@@ -72,6 +75,7 @@ fn layout() -> Vec<(&'static str, Vec<IndexModel>)> {
             ],
         ),
         (CONTENT_LOCKS, vec![]),
+        (LEGACY_IDS, vec![index(doc! { "source": 1, "old_id": 1 }, "source_old_id_unique", true)]),
         (SCHEMA, vec![]),
     ]
 }

@@ -83,6 +83,20 @@ pub fn mask_uri(uri: &str) -> String {
     }
 }
 
+/// The database a URI names in its path (`portfolio` in `mongodb://db/portfolio?w=1`), if any.
+pub fn uri_database(uri: &str) -> Option<&str> {
+    let (database, _) = path_and_query(split(uri)?.rest);
+    (!database.is_empty()).then_some(database)
+}
+
+/// The host list of a URI, lower-cased and without credentials (`a:1,b:2`), to tell whether
+/// two URIs name the same deployment.
+pub fn uri_hosts(uri: &str) -> Option<String> {
+    let rest = split(uri)?.rest;
+    let hosts = rest.split(['/', '?']).next().unwrap_or_default();
+    (!hosts.is_empty()).then(|| hosts.to_ascii_lowercase())
+}
+
 /// The password in the URI as written (percent-encoded or not), to scrub it from messages.
 pub(crate) fn password(uri: &str) -> Option<&str> {
     split(uri)?.userinfo?.split_once(':').map(|(_, password)| password)
@@ -91,6 +105,16 @@ pub(crate) fn password(uri: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_database_and_hosts_are_read_from_the_uri() {
+        assert_eq!(uri_database("mongodb://u:p@db:27017/portfolio?authSource=admin"), Some("portfolio"));
+        assert_eq!(uri_database("mongodb://db:27017/?replicaSet=rs"), None);
+        assert_eq!(uri_database("mongodb://db:27017"), None);
+        assert_eq!(uri_hosts("mongodb://u:p@A:1,b:2/portfolio").as_deref(), Some("a:1,b:2"));
+        assert_eq!(uri_hosts("mongodb+srv://cluster.example?x=1").as_deref(), Some("cluster.example"));
+        assert_eq!(uri_hosts("not a uri"), None);
+    }
 
     #[test]
     fn auth_source_is_added_only_to_credentials_with_a_database() {

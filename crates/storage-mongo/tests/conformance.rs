@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
+use folio_domain::legacy::LegacyIdRepository;
 use folio_domain::media::MediaRepository;
 use folio_domain::testing::collections::ContentRepositories;
 use folio_domain::users::UserRepository;
 use folio_storage_mongo::testing::TestDatabase;
-use folio_storage_mongo::{MongoContent, MongoMediaRepository, MongoUserRepository};
+use folio_storage_mongo::{MongoContent, MongoLegacyIdRepository, MongoMediaRepository, MongoUserRepository};
 
 mod users {
     use super::*;
@@ -24,6 +25,15 @@ mod media {
     folio_domain::media_repository_tests!(async {
         let test = TestDatabase::migrated().await;
         (Arc::new(MongoMediaRepository::new(test.db())) as Arc<dyn MediaRepository>, test)
+    });
+}
+
+mod legacy_ids {
+    use super::*;
+
+    folio_domain::legacy_id_repository_tests!(async {
+        let test = TestDatabase::migrated().await;
+        (Arc::new(MongoLegacyIdRepository::new(test.db())) as Arc<dyn LegacyIdRepository>, test)
     });
 }
 

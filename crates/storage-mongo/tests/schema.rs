@@ -44,9 +44,16 @@ async fn migrating_twice_creates_the_collections_indexes_and_version_once() {
 
     let mut names = test.db().list_collection_names().await.expect("collections");
     names.sort();
-    for expected in
-        ["articles", "collection_items", "content_locks", "folio_schema", "media", "media_pending_deletions", "users"]
-    {
+    for expected in [
+        "articles",
+        "collection_items",
+        "content_locks",
+        "folio_schema",
+        "legacy_ids",
+        "media",
+        "media_pending_deletions",
+        "users",
+    ] {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
 
@@ -65,6 +72,10 @@ async fn migrating_twice_creates_the_collections_indexes_and_version_once() {
     for name in ["newest", "category_newest", "sub_categories", "tags", "media_ids"] {
         named(&articles, name);
     }
+    let legacy = indexes(&test, "legacy_ids").await;
+    let old_ids = named(&legacy, "source_old_id_unique");
+    assert!(is_unique(old_ids));
+    assert_eq!(old_ids.keys, doc! { "source": 1, "old_id": 1 });
     let media = indexes(&test, "media").await;
     named(&media, "category_newest");
     named(&media, "content_type_newest");
@@ -99,6 +110,24 @@ async fn a_database_of_another_version_fails_the_check() {
     assert!(matches!(check_schema(test.db()).await, Err(MongoError::SchemaMismatch { .. })));
     migrate(test.db()).await.expect("an older database is brought up to date");
     check_schema(test.db()).await.expect("current");
+}
+
+#[tokio::test]
+async fn a_version_2_database_gains_the_legacy_ids_collection_and_its_unique_index() {
+    let test = TestDatabase::migrated().await;
+    test.db().collection::<Document>("legacy_ids").drop().await.expect("drop");
+    set_version(&test, 2).await;
+    assert!(matches!(check_schema(test.db()).await, Err(MongoError::SchemaMismatch { found: 2, .. })));
+    migrate(test.db()).await.expect("migrate from version 2");
+    check_schema(test.db()).await.expect("current");
+    let legacy = test.db().collection::<Document>("legacy_ids");
+    legacy.insert_one(doc! { "source": "albums", "old_id": "a", "new_id": 1_i64 }).await.expect("first");
+    let err = legacy
+        .insert_one(doc! { "source": "albums", "old_id": "a", "new_id": 2_i64 })
+        .await
+        .expect_err("one mapping per old id");
+    assert!(err.to_string().contains("11000"), "{err}");
+    legacy.insert_one(doc! { "source": "songs", "old_id": "a", "new_id": 2_i64 }).await.expect("another source");
 }
 
 #[tokio::test]

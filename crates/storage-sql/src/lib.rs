@@ -6,6 +6,7 @@ mod content;
 mod errors;
 mod health;
 mod ids;
+mod legacy;
 mod media;
 mod users;
 
@@ -16,6 +17,7 @@ pub mod testing;
 pub use connection::{connect, migrate, Backend, PoolOptions, SqlError};
 pub use content::{SqlArticleRepository, SqlCollectionRepository, SqlContent};
 pub use health::SqlHealth;
+pub use legacy::SqlLegacyIdRepository;
 pub use media::SqlMediaRepository;
 pub use sea_orm::DatabaseConnection;
 pub use users::SqlUserRepository;

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
+use folio_domain::legacy::LegacyIdRepository;
 use folio_domain::media::MediaRepository;
 use folio_domain::testing::collections::ContentRepositories;
 use folio_domain::users::UserRepository;
 use folio_storage_sql::testing;
-use folio_storage_sql::{SqlContent, SqlMediaRepository, SqlUserRepository};
+use folio_storage_sql::{SqlContent, SqlLegacyIdRepository, SqlMediaRepository, SqlUserRepository};
 
 mod sqlite {
     use super::*;
@@ -23,6 +24,15 @@ mod sqlite {
         folio_domain::media_repository_tests!(async {
             let db = testing::sqlite().await;
             (Arc::new(SqlMediaRepository::new(db.db.clone())) as Arc<dyn MediaRepository>, db)
+        });
+    }
+
+    mod legacy_ids {
+        use super::*;
+
+        folio_domain::legacy_id_repository_tests!(async {
+            let db = testing::sqlite().await;
+            (Arc::new(SqlLegacyIdRepository::new(db.db.clone())) as Arc<dyn LegacyIdRepository>, db)
         });
     }
 
@@ -51,6 +61,15 @@ mod postgres {
         folio_domain::media_repository_tests!(async {
             let db = testing::postgres().await;
             (Arc::new(SqlMediaRepository::new(db.db.clone())) as Arc<dyn MediaRepository>, db)
+        });
+    }
+
+    mod legacy_ids {
+        use super::*;
+
+        folio_domain::legacy_id_repository_tests!(async {
+            let db = testing::postgres().await;
+            (Arc::new(SqlLegacyIdRepository::new(db.db.clone())) as Arc<dyn LegacyIdRepository>, db)
         });
     }
 

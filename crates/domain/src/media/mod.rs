@@ -2,6 +2,7 @@
 //! record of what they are. Content refers to media by id.
 
 mod duration;
+mod existing;
 mod images;
 mod repository;
 mod service;
@@ -15,8 +16,10 @@ use chrono::{DateTime, Utc};
 use folio_id::Snowflake;
 use serde::{Deserialize, Serialize};
 
+pub use existing::ExistingObject;
 pub use repository::{MediaFilter, MediaRepository};
 pub use service::{FileAccess, MediaLimits, MediaService, MediaSettings, UploadRequest};
+pub use sniff::accepted_category;
 
 use crate::objects::ObjectKey;
 use crate::users::UserId;
@@ -119,7 +122,8 @@ pub struct Media {
     pub size: u64,
     /// Decided from the file's bytes, never from what the client declared.
     pub content_type: String,
-    /// Hex sha256 of the stored original.
+    /// Hex sha256 of the stored original; empty when unknown (media recorded for an object
+    /// that was already in the store, see [`ExistingObject`]).
     pub sha256: String,
     /// The object store's ETag of the original.
     pub etag: Option<String>,

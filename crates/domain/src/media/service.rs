@@ -10,6 +10,7 @@ use futures_util::stream;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
+use super::existing::ExistingObject;
 use super::images::{self, ProcessedImage};
 use super::sniff::{self, Detected};
 use super::upload::{collect, peek, Metered};
@@ -265,6 +266,37 @@ impl MediaService {
         };
         let body: ByteStream = Box::pin(stream::once(async move { Ok(Bytes::from(bytes)) }));
         self.store.put(key, body, options).await
+    }
+
+    /// Records media for an object that is already in the store (see [`ExistingObject`]):
+    /// nothing is uploaded or read, and the object is not looked for, since it may live in
+    /// a bucket this instance does not use yet. The record then owns the object like any
+    /// other: deleting the media deletes it.
+    #[tracing::instrument(skip_all, fields(key = %object.key))]
+    pub async fn register_existing(&self, object: ExistingObject) -> Result<Media, DomainError> {
+        let (sha256, etag) = object.check(&self.settings.languages)?;
+        let id = MediaId(self.ids.generate().map_err(|e| DomainError::Internal(format!("id generation: {e}")))?);
+        let now = clock::now();
+        let media = Media {
+            id,
+            category: object.category,
+            title: object.title,
+            key: object.key,
+            size: object.size,
+            content_type: object.content_type,
+            sha256,
+            etag,
+            width: object.width,
+            height: object.height,
+            duration_ms: object.duration_ms,
+            variants: Vec::new(),
+            uploaded_by: None,
+            created_at: object.created_at.unwrap_or(now),
+            updated_at: now,
+        };
+        self.repo.insert(&media).await?;
+        tracing::info!(media_id = %media.id, "existing object recorded as media");
+        Ok(media)
     }
 
     pub async fn get(&self, id: MediaId) -> Result<Media, DomainError> {

@@ -52,6 +52,11 @@ pub(crate) fn accepts(category: MediaCategory, detected: &Detected) -> bool {
     detected.category == category
 }
 
+/// The category of an accepted MIME type (`image/png` → image); `None` for any other type.
+pub fn accepted_category(content_type: &str) -> Option<MediaCategory> {
+    ACCEPTED.iter().find(|(mime, _, _)| *mime == content_type).map(|(_, _, category)| *category)
+}
+
 /// The types a category accepts, for error messages.
 pub(crate) fn accepted_types(category: MediaCategory) -> Vec<&'static str> {
     ACCEPTED.iter().filter(|(_, _, c)| *c == category).map(|(m, _, _)| *m).collect()
@@ -74,6 +79,13 @@ mod tests {
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
         assert_eq!(detect(&jpeg).map(|d| d.category), Ok(MediaCategory::Image));
         assert_eq!(detect(b"%PDF-1.7\n").map(|d| d.category), Ok(MediaCategory::Document));
+    }
+
+    #[test]
+    fn only_accepted_types_have_a_category() {
+        assert_eq!(accepted_category("audio/mpeg"), Some(MediaCategory::Audio));
+        assert_eq!(accepted_category("image/svg+xml"), None);
+        assert_eq!(accepted_category("text/html"), None);
     }
 
     #[test]

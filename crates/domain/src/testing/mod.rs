@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod collections;
+pub mod legacy;
 pub mod limits;
 pub mod locks;
 pub mod media;
@@ -113,6 +114,26 @@ macro_rules! content_repository_tests {
                 media_in_use_covers_articles,
                 search_filters_sorts_and_pages,
                 a_singleton_id_is_taken_once,
+            ]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! legacy_id_repository_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(
+            legacy,
+            $make,
+            [
+                a_recorded_id_is_found_and_an_unknown_one_is_none,
+                recording_the_same_mapping_again_changes_nothing,
+                an_old_id_cannot_map_to_two_new_ids,
+                sources_are_apart,
+                list_gives_a_sources_mappings_by_old_id,
+                delete_forgets_one_mapping,
+                large_ids_and_long_old_ids_round_trip,
+                of_racing_records_for_one_old_id_exactly_one_wins,
             ]
         );
     };

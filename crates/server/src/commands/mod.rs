@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod import;
 pub mod keys;
 pub mod migrate;
 pub mod serve;

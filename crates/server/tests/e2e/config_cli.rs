@@ -136,8 +136,8 @@ fn migrate_up_then_status_lists_every_migration_as_applied() {
     let text = String::from_utf8_lossy(&status.stdout).into_owned();
     assert!(text.contains("applied  m20250101_000001_users"), "{text}");
     assert!(text.contains("applied  m20250102_000001_media"), "{text}");
-    assert!(text.contains("applied  m20250103_000001_collection_items"), "{text}");
-    assert!(text.contains("pending  m20250104_000001_articles"), "down rolls back the last one: {text}");
+    assert!(text.contains("applied  m20250104_000001_articles"), "{text}");
+    assert!(text.contains("pending  m20250105_000001_legacy_ids"), "down rolls back the last one: {text}");
     let fresh = folio(dir.path()).args(["migrate", "fresh"]).output().expect("run");
     assert!(!fresh.status.success(), "fresh without --yes refuses");
 }

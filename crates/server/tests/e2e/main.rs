@@ -12,6 +12,7 @@ mod config_cli;
 mod docs;
 mod health;
 mod http_errors;
+mod import;
 mod interop;
 mod media;
 mod mongo;
