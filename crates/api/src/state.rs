@@ -17,6 +17,8 @@ pub struct AppState {
     pub media: MediaService,
     pub collections: CollectionService,
     pub articles: ArticleService,
+    /// Old ids from an import (`folio import lynx`), for the compatibility routes.
+    pub legacy: Option<folio_domain::legacy::LegacyIds>,
     /// Public content reads are served from here when set.
     pub cache: Option<std::sync::Arc<dyn folio_domain::cache::ResponseCache>>,
     pub session_cookie: SessionCookie,

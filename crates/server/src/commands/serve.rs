@@ -47,6 +47,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         media: services.media.clone(),
         collections: services.collections.clone(),
         articles: services.articles.clone(),
+        legacy: Some(services.legacy.clone()),
         cache: services.cache.clone(),
         session_cookie: SessionCookie::new(
             settings.sessions.cookie_name.clone(),

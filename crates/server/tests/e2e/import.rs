@@ -334,7 +334,7 @@ const COVER_KEY: &str = "uploads/albums/1610612736001_60000000000000000000f001_p
 #[tokio::test]
 async fn a_portfolio_database_imports_into_sqlite_once_and_is_served() {
     let source = portfolio_database().await;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(&[("FOLIO_COMPAT", "lynx")]).await;
     let (_, editor) = app.login_as("editor").await;
 
     let first = import(&app, &["--from", source.uri()]).await;
@@ -373,6 +373,16 @@ async fn a_portfolio_database_imports_into_sqlite_once_and_is_served() {
     assert_eq!(resolve(ARTICLE_URLTITLES, "Mi Segundo Post".into()).await, Some(id_of(&hidden)));
     assert_eq!(resolve(ARTICLE_URLTITLES, "hola-mundo".into()).await, Some(id_of(&article)), "the first keeps it");
     assert_eq!(resolve("albums", old("ffff")).await, None);
+
+    // The compatibility routes take the old ids and addresses the old clients hold.
+    let by_old_id = get_json(&app.client, app.url(&format!("/api/article/article/{}", old("e201")))).await;
+    assert_eq!(by_old_id["article"]["_id"], json!(id_of(&article)), "{by_old_id}");
+    let by_old_address = get_json(&app.client, app.url("/api/article/article/hola-mundo")).await;
+    assert_eq!(by_old_address["article"]["_id"], json!(id_of(&article)));
+    let file = get_json(&app.client, app.url(&format!("/api/main/file-info/{}", old("F001")))).await;
+    assert_eq!(file["file"]["_id"], json!(cover), "{file}");
+    let unknown = app.get(&format!("/api/article/article/{}", old("eeee"))).await;
+    assert_eq!(unknown.status(), 404);
 }
 
 #[tokio::test]

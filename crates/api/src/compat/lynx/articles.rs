@@ -54,7 +54,10 @@ fn error(docs: &Docs<'_>, error: DomainError) -> LynxError {
 pub(crate) async fn detail(state: &AppState, raw: &str, include_hidden: bool) -> Result<ArticleDetail, LynxError> {
     let key = match ids::item(state, raw).await {
         Some(id) => id.to_string(),
-        None => raw.to_owned(),
+        None => match ids::article_by_urltitle(state, raw).await {
+            Some(id) => id.to_string(),
+            None => raw.to_owned(),
+        },
     };
     match state.articles.detail(&key, include_hidden).await {
         Err(DomainError::NotFound { .. }) => Err(LynxError::not_found("article")),
