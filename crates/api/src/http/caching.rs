@@ -29,14 +29,18 @@ pub(crate) fn cached_json<T: serde::Serialize>(
     let max_age = req.app_data::<web::Data<PublicMaxAge>>().map_or(60, |m| m.0);
     let digest = Sha256::digest(&body);
     let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == etag || t == "*"));
+    let matches = etag_matches(req.headers().get(header::IF_NONE_MATCH), &etag);
     let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     response
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")));
     Ok(if matches { response.finish() } else { response.content_type("application/json").body(body) })
+}
+
+/// Whether an `If-None-Match` value names `etag` (or `*`), compared weakly as RFC 9110 asks
+/// for this header: a `W/` prefix does not matter.
+pub(crate) fn etag_matches(if_none_match: Option<&header::HeaderValue>, etag: &str) -> bool {
+    if_none_match
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == etag || t == "*"))
 }

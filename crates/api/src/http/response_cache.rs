@@ -17,6 +17,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use folio_domain::cache::{CachedResponse, Lookup};
 use folio_domain::content::CollectionKind;
 
+use super::caching::etag_matches;
 use crate::AppState;
 
 const SCOPE: &str = "content";
@@ -100,7 +101,7 @@ fn revalidated(
 ) -> ServiceResponse<BoxBody> {
     let etag = response.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (Some(etag), true) = (etag, response.status() == StatusCode::OK) else { return response };
-    if !matches_etag(if_none_match, &etag) {
+    if !etag_matches(if_none_match, &etag) {
         return response;
     }
     let (request, original) = response.into_parts();
@@ -113,12 +114,6 @@ fn revalidated(
     ServiceResponse::new(request, not_modified)
 }
 
-fn matches_etag(if_none_match: Option<&header::HeaderValue>, etag: &str) -> bool {
-    if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == etag || t == "*"))
-}
-
 fn answer(req: &HttpRequest, entry: &CachedResponse) -> HttpResponse {
     let mut response = answer_to(req.headers().get(header::IF_NONE_MATCH), entry);
     response.headers_mut().insert(header::HeaderName::from_static("x-cache"), header::HeaderValue::from_static("hit"));
@@ -127,7 +122,7 @@ fn answer(req: &HttpRequest, entry: &CachedResponse) -> HttpResponse {
 
 /// 304 when `If-None-Match` names the entry's ETag, else the entry.
 fn answer_to(if_none_match: Option<&header::HeaderValue>, entry: &CachedResponse) -> HttpResponse {
-    let matches = matches_etag(if_none_match, &entry.etag);
+    let matches = etag_matches(if_none_match, &entry.etag);
     let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     response
         .insert_header((header::ETAG, entry.etag.clone()))

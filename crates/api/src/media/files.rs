@@ -73,8 +73,7 @@ pub(crate) async fn respond(
     let etag = format!("\"{}\"", body.meta.etag.clone().unwrap_or_else(|| media.sha256.clone()));
     let last_modified = body.meta.last_modified.unwrap_or(media.created_at);
     let content_type = body.meta.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
-    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-    let not_modified = if_none_match.is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let not_modified = crate::http::caching::etag_matches(req.headers().get(header::IF_NONE_MATCH), &etag);
     let mut response = if not_modified {
         HttpResponse::NotModified()
     } else if body.range.is_some() {
