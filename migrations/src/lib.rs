@@ -11,6 +11,7 @@ mod m20250102_000001_media;
 mod m20250103_000001_collection_items;
 mod m20250104_000001_articles;
 mod m20250105_000001_legacy_ids;
+mod m20250106_000001_article_sort_indexes;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20250103_000001_collection_items::Migration),
             Box::new(m20250104_000001_articles::Migration),
             Box::new(m20250105_000001_legacy_ids::Migration),
+            Box::new(m20250106_000001_article_sort_indexes::Migration),
         ]
     }
 }

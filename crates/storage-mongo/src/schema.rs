@@ -17,7 +17,9 @@ use crate::connection::MongoError;
 /// 1: users, media, the collections for content. 2: `content_locks`, and the indexes the
 /// content adapters query by (nested items, media in use, article filters and sorts).
 /// 3: `legacy_ids`, the old ids of imported content, unique per source.
-pub const SCHEMA_VERSION: i64 = 3;
+/// 4: article indexes for every sort the API offers (created, updated, title), so that a page
+/// deep into a large table, as a backup reads it, is an index walk rather than a sort.
+pub const SCHEMA_VERSION: i64 = 4;
 
 pub(crate) const USERS: &str = "users";
 pub(crate) const MEDIA: &str = "media";
@@ -72,6 +74,9 @@ fn layout() -> Vec<(&'static str, Vec<IndexModel>)> {
                 index(doc! { "sub_categories": 1 }, "sub_categories", false),
                 index(doc! { "tags_lower": 1 }, "tags", false),
                 index(doc! { "media_ids": 1 }, "media_ids", false),
+                index(doc! { "created_at": 1, "_id": 1 }, "created", false),
+                index(doc! { "updated_at": 1, "_id": 1 }, "updated", false),
+                index(doc! { "sort_title": 1, "_id": 1 }, "title", false),
             ],
         ),
         (CONTENT_LOCKS, vec![]),

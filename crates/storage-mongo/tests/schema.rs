@@ -72,6 +72,10 @@ async fn migrating_twice_creates_the_collections_indexes_and_version_once() {
     for name in ["newest", "category_newest", "sub_categories", "tags", "media_ids"] {
         named(&articles, name);
     }
+    // Every sort the API offers walks an index, ties broken by id (a backup pages by creation).
+    for (name, field) in [("created", "created_at"), ("updated", "updated_at"), ("title", "sort_title")] {
+        assert_eq!(named(&articles, name).keys, doc! { field: 1, "_id": 1 });
+    }
     let legacy = indexes(&test, "legacy_ids").await;
     let old_ids = named(&legacy, "source_old_id_unique");
     assert!(is_unique(old_ids));

@@ -137,7 +137,7 @@ fn migrate_up_then_status_lists_every_migration_as_applied() {
     assert!(text.contains("applied  m20250101_000001_users"), "{text}");
     assert!(text.contains("applied  m20250102_000001_media"), "{text}");
     assert!(text.contains("applied  m20250104_000001_articles"), "{text}");
-    assert!(text.contains("pending  m20250105_000001_legacy_ids"), "down rolls back the last one: {text}");
+    assert!(text.contains("pending  m20250106_000001_article_sort_indexes"), "down rolls back the last one: {text}");
     let fresh = folio(dir.path()).args(["migrate", "fresh"]).output().expect("run");
     assert!(!fresh.status.success(), "fresh without --yes refuses");
 }
