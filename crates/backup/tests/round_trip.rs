@@ -112,3 +112,62 @@ async fn a_sqlite_backup_restores_into_postgres() {
     assert!(restored.differences.is_empty(), "{:?}", restored.differences);
     assert_eq!(snapshot(&target.repos).await, snapshot(&source.repos).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mongodb_backup_restores_into_an_empty_mongodb_identically_with_or_without_transactions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = support::mongo(true).await;
+    seed(&source.repos).await;
+    let before = snapshot(&source.repos).await;
+    let mut settings = settings(dir.path());
+    settings.source_backend = "mongodb".into();
+    let backups = backups(disk_store(dir.path()), settings);
+    let report = backups.create(&source.repos).await.expect("backup");
+    assert_eq!(report.rows, before.rows());
+
+    for transactions in [true, false] {
+        let target = support::mongo(transactions).await;
+        let restored =
+            backups.restore(&BackupRef::Latest, &target.repos, RestoreOptions::default()).await.expect("restore");
+        assert!(restored.differences.is_empty(), "transactions {transactions}: {:?}", restored.differences);
+        assert_eq!(snapshot(&target.repos).await, before, "transactions {transactions}");
+    }
+    let verified = backups.verify(&BackupRef::Latest, &SqliteScratch).await.expect("verify");
+    assert_eq!((verified.rows, verified.source_backend.as_str()), (report.rows, "mongodb"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mongodb_backup_restores_into_postgres_and_a_postgres_backup_back_into_mongodb() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = disk_store(dir.path());
+    let mongo = support::mongo(true).await;
+    seed(&mongo.repos).await;
+    let before = snapshot(&mongo.repos).await;
+    let mut from_mongo = settings(dir.path());
+    from_mongo.source_backend = "mongodb".into();
+    let first = backups(store.clone(), from_mongo).create(&mongo.repos).await.expect("backup mongodb");
+
+    let postgres = support::postgres().await;
+    let restored = backups(store.clone(), settings(dir.path()))
+        .restore(&BackupRef::Id(first.id.clone()), &postgres.repos, RestoreOptions::default())
+        .await
+        .expect("into postgres");
+    assert!(restored.differences.is_empty(), "{:?}", restored.differences);
+    assert_eq!(snapshot(&postgres.repos).await, before, "MongoDB → PostgreSQL");
+
+    let mut from_postgres = settings(dir.path());
+    from_postgres.source_backend = "postgres".into();
+    let second = backups(store.clone(), from_postgres).create(&postgres.repos).await.expect("backup postgres");
+    assert_eq!(
+        second.files.iter().map(|f| &f.sha256).collect::<Vec<_>>(),
+        first.files.iter().map(|f| &f.sha256).collect::<Vec<_>>(),
+        "the same rows, byte for byte, whichever backend they were read from"
+    );
+    let back = support::mongo(false).await;
+    let restored = backups(store, settings(dir.path()))
+        .restore(&BackupRef::Id(second.id), &back.repos, RestoreOptions::default())
+        .await
+        .expect("into mongodb");
+    assert!(restored.differences.is_empty(), "{:?}", restored.differences);
+    assert_eq!(snapshot(&back.repos).await, before, "PostgreSQL → MongoDB");
+}

@@ -1,4 +1,4 @@
-//! Real components for the backup tests: SQLite and PostgreSQL databases of their own, a
+//! Real components for the backup tests: SQLite, PostgreSQL and MongoDB databases of their own, a
 //! disk object store in a temporary directory, the S3 test server, and a site's worth of
 //! content with everything a restore must get right (nested items, shuffled positions,
 //! hidden items, media slots, password hashes, articles with sections).
@@ -22,15 +22,16 @@ use folio_domain::values::Localized;
 use folio_domain::PageRequest;
 use folio_id::Snowflake;
 use folio_storage_local::DiskObjectStore;
+use folio_storage_mongo::{MongoContent, MongoMediaRepository, MongoUserRepository};
 use folio_storage_sql::testing::{self, TestDatabase};
 use folio_storage_sql::{DatabaseConnection, SqlContent, SqlMediaRepository, SqlUserRepository};
 use futures_util::stream;
 use serde_json::{json, Map, Value};
 
 /// A migrated database and its repositories.
-pub struct Db {
+pub struct Db<G = TestDatabase> {
     pub repos: Repositories,
-    pub guard: TestDatabase,
+    pub guard: G,
 }
 
 pub fn repositories(db: &DatabaseConnection) -> Repositories {
@@ -51,6 +52,25 @@ pub async fn sqlite() -> Db {
 pub async fn postgres() -> Db {
     let guard = testing::postgres().await;
     Db { repos: repositories(&guard.db), guard }
+}
+
+/// A migrated MongoDB database of its own on the test server (`FOLIO_TEST_MONGO_URI`), with
+/// transactions as the server offers them, or forced off to test the path a standalone
+/// mongod takes.
+pub async fn mongo(transactions: bool) -> Db<folio_storage_mongo::testing::TestDatabase> {
+    let mut guard = folio_storage_mongo::testing::TestDatabase::migrated().await;
+    if !transactions {
+        guard.store = guard.store.clone().with_transactions(false);
+    }
+    let store = &guard.store;
+    let content = MongoContent::new(store.clone());
+    let repos = Repositories {
+        users: Arc::new(MongoUserRepository::new(store.db())),
+        media: Arc::new(MongoMediaRepository::new(store.db())),
+        items: Arc::new(content.collections()),
+        articles: Arc::new(content.articles()),
+    };
+    Db { repos, guard }
 }
 
 /// Scratch databases for `verify`: temporary SQLite files.
