@@ -4,6 +4,7 @@ mod articles;
 mod auth;
 mod backends;
 mod backup;
+mod backup_backends;
 mod cache;
 mod collections;
 mod compat_lynx;
