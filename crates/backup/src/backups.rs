@@ -11,7 +11,11 @@ use folio_domain::objects::ObjectStore;
 use crate::catalog::{archive_name, info_name, parse_name, BackupEntry, BackupId, BackupInfo, BackupRef, Named};
 use crate::dump::dump;
 use crate::error::BackupError;
-use crate::manifest::{FileEntry, Manifest, FORMAT, FORMAT_VERSION};
+use crate::manifest::{
+    FileEntry, IncludedMedia, Manifest, Table, FORMAT, FORMAT_VERSION, FORMAT_VERSION_WITHOUT_MEDIA,
+};
+use crate::media_files::{self, MediaStoreKind};
+use crate::progress::{phase, NoProgress, Phase, Progress};
 use crate::remote;
 use crate::repositories::Repositories;
 use crate::settings::BackupSettings;
@@ -20,10 +24,21 @@ use crate::settings::BackupSettings;
 #[derive(Debug, Clone)]
 pub struct Backups {
     pub(crate) store: Arc<dyn ObjectStore>,
-    /// Where media objects live (usually the same store), for `verify`'s missing-objects check.
+    /// Where media objects live (usually the same store): `verify` looks them up there,
+    /// `create --with-media` reads them and `restore` writes them back.
     pub(crate) media_store: Arc<dyn ObjectStore>,
+    pub(crate) media_kind: MediaStoreKind,
     pub(crate) settings: BackupSettings,
     pub(crate) prefix: String,
+    pub(crate) progress: Arc<dyn Progress>,
+}
+
+/// How `create` backs up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CreateOptions {
+    /// Put the media objects' bytes into the archive too (`--with-media`): only from a disk
+    /// store ([`MediaStoreKind::Disk`]).
+    pub with_media: bool,
 }
 
 /// What `create` did.
@@ -43,6 +58,8 @@ pub struct BackupReport {
     pub duration: Duration,
     /// Earlier backups that had stayed local and were uploaded first.
     pub uploaded_earlier: Vec<BackupId>,
+    /// The media bytes it carries (`--with-media`).
+    pub media: Option<IncludedMedia>,
     pub warnings: Vec<String>,
 }
 
@@ -58,6 +75,9 @@ impl fmt::Display for BackupReport {
             self.key,
             self.duration.as_secs_f64()
         )?;
+        if let Some(media) = &self.media {
+            write!(f, "; with {} media objects ({} bytes)", media.objects, media.bytes)?;
+        }
         if !self.uploaded_earlier.is_empty() {
             write!(f, "; uploaded {} earlier backup(s) first", self.uploaded_earlier.len())?;
         }
@@ -93,16 +113,31 @@ struct Local {
 }
 
 impl Backups {
-    /// Backups stored in `store`; media objects are looked for there too (see
-    /// [`Backups::with_media_store`]).
+    /// Backups stored in `store`; media objects are taken to be there too, in a bucket, until
+    /// [`Backups::with_media_store`] says otherwise. Quiet until [`Backups::with_progress`].
     pub fn new(store: Arc<dyn ObjectStore>, settings: BackupSettings) -> Result<Backups, BackupError> {
         let prefix = settings.normalized_prefix()?;
-        Ok(Backups { media_store: store.clone(), store, settings, prefix })
+        Ok(Backups {
+            media_store: store.clone(),
+            media_kind: MediaStoreKind::Bucket,
+            store,
+            settings,
+            prefix,
+            progress: Arc::new(NoProgress),
+        })
     }
 
-    /// Where `verify` looks for the media objects a backup names, when not in the backups' store.
-    pub fn with_media_store(mut self, media_store: Arc<dyn ObjectStore>) -> Backups {
+    /// Where media objects live, and what kind of store that is (only a disk store's objects
+    /// go into archives).
+    pub fn with_media_store(mut self, media_store: Arc<dyn ObjectStore>, kind: MediaStoreKind) -> Backups {
         self.media_store = media_store;
+        self.media_kind = kind;
+        self
+    }
+
+    /// Reports how far `create`, `verify` and `restore` are to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Backups {
+        self.progress = progress;
         self
     }
 
@@ -121,8 +156,17 @@ impl Backups {
     /// Backs `repos` up: uploads what earlier runs left behind, writes a new archive locally,
     /// uploads it, confirms the stored object's size and sha256, and only then removes the
     /// local copy. When the upload fails the local copy stays, and the error says where.
-    #[tracing::instrument(skip_all)]
     pub async fn create(&self, repos: &Repositories) -> Result<BackupReport, BackupError> {
+        self.create_with(repos, CreateOptions::default()).await
+    }
+
+    /// [`Backups::create`], with media bytes when `options` asks for them: then a media store
+    /// other than a disk store is refused before anything is written.
+    #[tracing::instrument(skip_all, fields(with_media = options.with_media))]
+    pub async fn create_with(&self, repos: &Repositories, options: CreateOptions) -> Result<BackupReport, BackupError> {
+        if options.with_media && self.media_kind != MediaStoreKind::Disk {
+            return Err(BackupError::MediaNotOnDisk);
+        }
         let started = Instant::now();
         let dir = &self.settings.dir;
         tokio::fs::create_dir_all(dir).await.map_err(BackupError::io(format!("creating {}", dir.display())))?;
@@ -135,7 +179,7 @@ impl Backups {
                 Vec::new()
             }
         };
-        let local = self.write_local(repos).await?;
+        let local = self.write_local(repos, options).await?;
         warnings.extend(local.manifest.warnings.iter().cloned());
         let info = local.info;
         let name = archive_name(&info.id, info.encrypted);
@@ -156,6 +200,7 @@ impl Backups {
             encrypted: info.encrypted,
             duration: started.elapsed(),
             uploaded_earlier,
+            media: local.manifest.media,
             warnings,
         })
     }
@@ -200,12 +245,12 @@ impl Backups {
     }
 
     /// Writes a new archive and its sidecar into the local directory.
-    async fn write_local(&self, repos: &Repositories) -> Result<Local, BackupError> {
+    async fn write_local(&self, repos: &Repositories, options: CreateOptions) -> Result<Local, BackupError> {
         let created_at = folio_domain::clock::now();
         let id = BackupId::generate(created_at);
         let work = self.local_path(&format!(".work-{id}"));
         tokio::fs::create_dir_all(&work).await.map_err(BackupError::io(format!("creating {}", work.display())))?;
-        let written = self.write_archive(&work, &id, created_at, repos).await;
+        let written = self.write_archive(&work, &id, created_at, repos, options).await;
         if let Err(e) = tokio::fs::remove_dir_all(&work).await {
             tracing::warn!(path = %work.display(), error = %e, "could not remove the work directory");
         }
@@ -217,7 +262,7 @@ impl Backups {
             sha256,
             encrypted: self.settings.encrypt_to.is_some(),
             rows: manifest.rows(),
-            format_version: FORMAT_VERSION,
+            format_version: manifest.format_version,
             source_backend: manifest.source_backend.clone(),
             folio_version: manifest.folio_version.clone(),
             verification: None,
@@ -232,8 +277,10 @@ impl Backups {
         id: &BackupId,
         created_at: DateTime<Utc>,
         repos: &Repositories,
+        options: CreateOptions,
     ) -> Result<(Manifest, u64, String), BackupError> {
-        let dumped = dump(repos, Some(work)).await?;
+        let progress = self.progress.as_ref();
+        let dumped = phase(progress, Phase::Dump, None, dump(repos, Some(work), progress)).await?;
         let mut files = Vec::new();
         let mut entries = Vec::new();
         for (entry, path) in dumped.files {
@@ -241,25 +288,52 @@ impl Backups {
             entries.push(entry.clone());
             files.push((entry, path));
         }
+        let mut warnings = dumped.warnings;
+        let media_objects = Table::MediaObjects.file_name();
+        let survey = if options.with_media {
+            let (listing, path) = files
+                .iter()
+                .find(|(entry, _)| entry.name == media_objects)
+                .ok_or_else(|| BackupError::Settings("the media object listing was not written".into()))?;
+            let survey = media_files::survey(self.media_store.as_ref(), path, listing.rows, work, progress).await?;
+            if survey.media.missing > 0 {
+                let warning = format!(
+                    "{} media object(s) the records name are not in the store, so not in the backup: {}",
+                    survey.media.missing,
+                    survey.media.missing_sample.join(", ")
+                );
+                tracing::warn!(missing = survey.media.missing, "{warning}");
+                warnings.push(warning);
+            }
+            Some(survey)
+        } else {
+            None
+        };
         let manifest = Manifest {
             format: FORMAT.to_owned(),
-            format_version: FORMAT_VERSION,
+            format_version: if survey.is_some() { FORMAT_VERSION } else { FORMAT_VERSION_WITHOUT_MEDIA },
             id: id.to_string(),
             schema_version: self.settings.schema_version.clone(),
             folio_version: self.settings.folio_version.clone(),
             source_backend: self.settings.source_backend.clone(),
             created_at,
             files: entries,
-            media_objects: crate::manifest::Table::MediaObjects.file_name(),
-            warnings: dumped.warnings,
+            media_objects,
+            media: survey.as_ref().map(|s| s.media.clone()),
+            warnings,
         };
+        let media = survey.map(|s| crate::archive::MediaPart {
+            listing: s.listing_path,
+            objects: s.objects,
+            open: media_files::opener(self.media_store.clone()),
+        });
         let name = archive_name(id, self.settings.encrypt_to.is_some());
         let (final_path, partial) = (self.local_path(&name), self.local_path(&format!(".{name}.partial")));
         let (level, encrypt_to) = (self.settings.compression_level, self.settings.encrypt_to);
         let task = {
-            let (manifest, partial) = (manifest.clone(), partial.clone());
+            let (manifest, partial, progress) = (manifest.clone(), partial.clone(), self.progress.clone());
             tokio::task::spawn_blocking(move || {
-                crate::archive::write(&partial, &manifest, &files, level, encrypt_to.as_ref())
+                crate::archive::write(&partial, &manifest, &files, media, level, encrypt_to.as_ref(), progress.as_ref())
             })
         };
         let written = match task.await {
