@@ -15,6 +15,7 @@
 mod archive;
 mod backups;
 mod catalog;
+mod create;
 mod dump;
 mod encryption;
 mod error;
@@ -30,8 +31,9 @@ mod retention;
 mod settings;
 mod verify;
 
-pub use backups::{BackupReport, Backups, CreateOptions, PruneReport};
+pub use backups::{Backups, PruneReport};
 pub use catalog::{BackupEntry, BackupId, BackupInfo, BackupRef, Verification};
+pub use create::{BackupReport, CreateOptions};
 pub use error::BackupError;
 pub use load::{MediaWritten, ObjectsCheck};
 pub use manifest::{FileEntry, IncludedMedia, Manifest, FORMAT, FORMAT_VERSION};
