@@ -1,71 +1,31 @@
-//! Creating, uploading, listing and pruning backups.
+//! Backups in an object store: uploading, listing and pruning them (creating: [`crate::create`]).
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use folio_domain::objects::ObjectStore;
 
 use crate::catalog::{archive_name, info_name, parse_name, BackupEntry, BackupId, BackupInfo, BackupRef, Named};
-use crate::dump::dump;
 use crate::error::BackupError;
-use crate::manifest::{FileEntry, Manifest, FORMAT, FORMAT_VERSION};
+use crate::media_files::MediaStoreKind;
+use crate::progress::{NoProgress, Progress};
 use crate::remote;
-use crate::repositories::Repositories;
 use crate::settings::BackupSettings;
 
 /// Backups of a database into an object store. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Backups {
     pub(crate) store: Arc<dyn ObjectStore>,
-    /// Where media objects live (usually the same store), for `verify`'s missing-objects check.
+    /// Where media objects live (usually the same store): `verify` looks them up there,
+    /// `create --with-media` reads them and `restore` writes them back.
     pub(crate) media_store: Arc<dyn ObjectStore>,
+    pub(crate) media_kind: MediaStoreKind,
     pub(crate) settings: BackupSettings,
     pub(crate) prefix: String,
-}
-
-/// What `create` did.
-#[derive(Debug, Clone)]
-pub struct BackupReport {
-    pub id: BackupId,
-    pub created_at: DateTime<Utc>,
-    pub files: Vec<FileEntry>,
-    /// Rows a restore writes.
-    pub rows: u64,
-    /// Bytes of the archive.
-    pub size: u64,
-    pub sha256: String,
-    pub encrypted: bool,
-    /// Where it is in the object store.
-    pub key: String,
-    pub duration: Duration,
-    /// Earlier backups that had stayed local and were uploaded first.
-    pub uploaded_earlier: Vec<BackupId>,
-    pub warnings: Vec<String>,
-}
-
-impl fmt::Display for BackupReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "backup {}: {} rows, {} bytes{}, stored as {} in {:.1} s",
-            self.id,
-            self.rows,
-            self.size,
-            if self.encrypted { ", encrypted" } else { "" },
-            self.key,
-            self.duration.as_secs_f64()
-        )?;
-        if !self.uploaded_earlier.is_empty() {
-            write!(f, "; uploaded {} earlier backup(s) first", self.uploaded_earlier.len())?;
-        }
-        for warning in &self.warnings {
-            write!(f, "; {warning}")?;
-        }
-        Ok(())
-    }
+    pub(crate) progress: Arc<dyn Progress>,
 }
 
 /// What `prune` did.
@@ -86,23 +46,32 @@ impl fmt::Display for PruneReport {
     }
 }
 
-/// An archive written locally, with its sidecar.
-struct Local {
-    info: BackupInfo,
-    manifest: Manifest,
-}
-
 impl Backups {
-    /// Backups stored in `store`; media objects are looked for there too (see
-    /// [`Backups::with_media_store`]).
+    /// Backups stored in `store`; media objects are taken to be there too, in a bucket, until
+    /// [`Backups::with_media_store`] says otherwise. Quiet until [`Backups::with_progress`].
     pub fn new(store: Arc<dyn ObjectStore>, settings: BackupSettings) -> Result<Backups, BackupError> {
         let prefix = settings.normalized_prefix()?;
-        Ok(Backups { media_store: store.clone(), store, settings, prefix })
+        Ok(Backups {
+            media_store: store.clone(),
+            media_kind: MediaStoreKind::Bucket,
+            store,
+            settings,
+            prefix,
+            progress: Arc::new(NoProgress),
+        })
     }
 
-    /// Where `verify` looks for the media objects a backup names, when not in the backups' store.
-    pub fn with_media_store(mut self, media_store: Arc<dyn ObjectStore>) -> Backups {
+    /// Where media objects live, and what kind of store that is (only a disk store's objects
+    /// go into archives).
+    pub fn with_media_store(mut self, media_store: Arc<dyn ObjectStore>, kind: MediaStoreKind) -> Backups {
         self.media_store = media_store;
+        self.media_kind = kind;
+        self
+    }
+
+    /// Reports how far `create`, `verify` and `restore` are to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Backups {
+        self.progress = progress;
         self
     }
 
@@ -116,48 +85,6 @@ impl Backups {
 
     pub(crate) fn local_path(&self, name: &str) -> PathBuf {
         self.settings.dir.join(name)
-    }
-
-    /// Backs `repos` up: uploads what earlier runs left behind, writes a new archive locally,
-    /// uploads it, confirms the stored object's size and sha256, and only then removes the
-    /// local copy. When the upload fails the local copy stays, and the error says where.
-    #[tracing::instrument(skip_all)]
-    pub async fn create(&self, repos: &Repositories) -> Result<BackupReport, BackupError> {
-        let started = Instant::now();
-        let dir = &self.settings.dir;
-        tokio::fs::create_dir_all(dir).await.map_err(BackupError::io(format!("creating {}", dir.display())))?;
-        self.remove_stale_leftovers().await;
-        let mut warnings = Vec::new();
-        let uploaded_earlier = match self.upload_pending().await {
-            Ok(ids) => ids,
-            Err(e) => {
-                warnings.push(format!("an earlier backup is still waiting: {e}"));
-                Vec::new()
-            }
-        };
-        let local = self.write_local(repos).await?;
-        warnings.extend(local.manifest.warnings.iter().cloned());
-        let info = local.info;
-        let name = archive_name(&info.id, info.encrypted);
-        self.upload(&info).await.map_err(|reason| BackupError::Upload {
-            id: info.id.to_string(),
-            local: self.local_path(&name),
-            reason,
-        })?;
-        tracing::info!(backup = %info.id, rows = info.rows, bytes = info.size, "backup stored");
-        Ok(BackupReport {
-            key: format!("{}{name}", self.prefix),
-            id: info.id,
-            created_at: info.created_at,
-            files: local.manifest.files,
-            rows: info.rows,
-            size: info.size,
-            sha256: info.sha256,
-            encrypted: info.encrypted,
-            duration: started.elapsed(),
-            uploaded_earlier,
-            warnings,
-        })
     }
 
     /// Uploads the backups left in the local directory by failed uploads, oldest first;
@@ -183,7 +110,7 @@ impl Backups {
     }
 
     /// Stores a local backup and its sidecar, confirmed, then removes the local files.
-    async fn upload(&self, info: &BackupInfo) -> Result<(), String> {
+    pub(crate) async fn upload(&self, info: &BackupInfo) -> Result<(), String> {
         let name = archive_name(&info.id, info.encrypted);
         let key = self.key_of(&name).map_err(|e| e.to_string())?;
         let content_type = if info.encrypted { "application/octet-stream" } else { "application/zstd" };
@@ -197,85 +124,6 @@ impl Backups {
             }
         }
         Ok(())
-    }
-
-    /// Writes a new archive and its sidecar into the local directory.
-    async fn write_local(&self, repos: &Repositories) -> Result<Local, BackupError> {
-        let created_at = folio_domain::clock::now();
-        let id = BackupId::generate(created_at);
-        let work = self.local_path(&format!(".work-{id}"));
-        tokio::fs::create_dir_all(&work).await.map_err(BackupError::io(format!("creating {}", work.display())))?;
-        let written = self.write_archive(&work, &id, created_at, repos).await;
-        if let Err(e) = tokio::fs::remove_dir_all(&work).await {
-            tracing::warn!(path = %work.display(), error = %e, "could not remove the work directory");
-        }
-        let (manifest, size, sha256) = written?;
-        let info = BackupInfo {
-            id,
-            created_at,
-            size,
-            sha256,
-            encrypted: self.settings.encrypt_to.is_some(),
-            rows: manifest.rows(),
-            format_version: FORMAT_VERSION,
-            source_backend: manifest.source_backend.clone(),
-            folio_version: manifest.folio_version.clone(),
-            verification: None,
-        };
-        self.write_local_info(&info).await?;
-        Ok(Local { info, manifest })
-    }
-
-    async fn write_archive(
-        &self,
-        work: &Path,
-        id: &BackupId,
-        created_at: DateTime<Utc>,
-        repos: &Repositories,
-    ) -> Result<(Manifest, u64, String), BackupError> {
-        let dumped = dump(repos, Some(work)).await?;
-        let mut files = Vec::new();
-        let mut entries = Vec::new();
-        for (entry, path) in dumped.files {
-            let path = path.ok_or_else(|| BackupError::Settings("a table was not written to disk".into()))?;
-            entries.push(entry.clone());
-            files.push((entry, path));
-        }
-        let manifest = Manifest {
-            format: FORMAT.to_owned(),
-            format_version: FORMAT_VERSION,
-            id: id.to_string(),
-            schema_version: self.settings.schema_version.clone(),
-            folio_version: self.settings.folio_version.clone(),
-            source_backend: self.settings.source_backend.clone(),
-            created_at,
-            files: entries,
-            media_objects: crate::manifest::Table::MediaObjects.file_name(),
-            warnings: dumped.warnings,
-        };
-        let name = archive_name(id, self.settings.encrypt_to.is_some());
-        let (final_path, partial) = (self.local_path(&name), self.local_path(&format!(".{name}.partial")));
-        let (level, encrypt_to) = (self.settings.compression_level, self.settings.encrypt_to);
-        let task = {
-            let (manifest, partial) = (manifest.clone(), partial.clone());
-            tokio::task::spawn_blocking(move || {
-                crate::archive::write(&partial, &manifest, &files, level, encrypt_to.as_ref())
-            })
-        };
-        let written = match task.await {
-            Ok(Ok(written)) => written,
-            Ok(Err(e)) => {
-                let _ = tokio::fs::remove_file(&partial).await;
-                return Err(BackupError::Io { context: format!("writing {}", partial.display()), source: e });
-            }
-            Err(e) => {
-                return Err(BackupError::Io { context: "the archive writer".into(), source: std::io::Error::other(e) })
-            }
-        };
-        tokio::fs::rename(&partial, &final_path)
-            .await
-            .map_err(BackupError::io(format!("moving the archive to {}", final_path.display())))?;
-        Ok((manifest, written.size, written.sha256))
     }
 
     pub(crate) async fn write_local_info(&self, info: &BackupInfo) -> Result<(), BackupError> {
@@ -293,7 +141,7 @@ impl Backups {
 
     /// Removes what runs that died left in the local directory (work directories, partial
     /// archives, downloads) once a day old, so that a run in progress elsewhere keeps its own.
-    async fn remove_stale_leftovers(&self) {
+    pub(crate) async fn remove_stale_leftovers(&self) {
         let Ok(mut read) = tokio::fs::read_dir(&self.settings.dir).await else { return };
         while let Ok(Some(entry)) = read.next_entry().await {
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -20,6 +20,7 @@ use tokio::io::{AsyncWriteExt, BufWriter};
 
 use crate::error::BackupError;
 use crate::manifest::{FileEntry, Table};
+use crate::progress::{Progress, Tally};
 use crate::records::{ArticleRecord, ItemRecord, MediaObjectRecord, MediaRecord, UserRecord};
 use crate::repositories::{all_articles, Repositories};
 
@@ -106,13 +107,19 @@ pub(crate) struct Dump {
     pub warnings: Vec<String>,
 }
 
-/// Reads every table of `repos`, writing the files into `dir` (or only hashing them).
-pub(crate) async fn dump(repos: &Repositories, dir: Option<&Path>) -> Result<Dump, BackupError> {
+/// Reads every table of `repos`, writing the files into `dir` (or only hashing them), and
+/// counts the rows a restore writes into `progress` (a table read again counts again).
+pub(crate) async fn dump(
+    repos: &Repositories,
+    dir: Option<&Path>,
+    progress: &dyn Progress,
+) -> Result<Dump, BackupError> {
     let mut warnings = Vec::new();
+    let mut tally = Tally::new(progress);
     let mut done: HashMap<Table, TableWriter> = HashMap::new();
 
     let mut users = UsersOut(TableWriter::create(dir, Table::Users).await?);
-    paged("users", |page| repos.users.list(page), &mut users, &mut warnings).await?;
+    paged("users", |page| repos.users.list(page), &mut users, &mut warnings, &mut tally).await?;
     done.insert(Table::Users, users.0);
 
     let mut media = MediaOut {
@@ -120,7 +127,7 @@ pub(crate) async fn dump(repos: &Repositories, dir: Option<&Path>) -> Result<Dum
         objects: TableWriter::create(dir, Table::MediaObjects).await?,
     };
     let filter = MediaFilter::default();
-    paged("media", |page| repos.media.list(&filter, page), &mut media, &mut warnings).await?;
+    paged("media", |page| repos.media.list(&filter, page), &mut media, &mut warnings, &mut tally).await?;
     done.insert(Table::Media, media.media);
     done.insert(Table::MediaObjects, media.objects);
 
@@ -129,13 +136,14 @@ pub(crate) async fn dump(repos: &Repositories, dir: Option<&Path>) -> Result<Dum
     for table in Table::in_order() {
         match table {
             Table::Items(kind) => {
-                let writer = dump_kind(repos, kind, TableWriter::create(dir, table).await?, &mut parents).await?;
+                let writer = TableWriter::create(dir, table).await?;
+                let writer = dump_kind(repos, kind, writer, &mut parents, &mut tally).await?;
                 done.insert(table, writer);
             }
             Table::Articles => {
                 let mut articles = ArticlesOut { writer: TableWriter::create(dir, table).await?, ids: Vec::new() };
                 let fetch = |page| async move { repos.articles.search(&all_articles(page)).await };
-                paged("articles", fetch, &mut articles, &mut warnings).await?;
+                paged("articles", fetch, &mut articles, &mut warnings, &mut tally).await?;
                 parents.push((ParentKind::Article, articles.ids));
                 done.insert(table, articles.writer);
             }
@@ -143,6 +151,7 @@ pub(crate) async fn dump(repos: &Repositories, dir: Option<&Path>) -> Result<Dum
         }
     }
 
+    tally.flush();
     let mut files = Vec::new();
     for table in Table::in_order() {
         let writer = done.remove(&table).ok_or_else(|| internal("a table was not read"))?;
@@ -158,6 +167,7 @@ async fn dump_kind(
     kind: CollectionKind,
     mut writer: TableWriter,
     parents: &mut Vec<(ParentKind, Vec<ItemId>)>,
+    tally: &mut Tally<'_>,
 ) -> Result<TableWriter, BackupError> {
     let scopes: Vec<Option<ItemId>> = match kind.parent() {
         None => vec![None],
@@ -177,6 +187,7 @@ async fn dump_kind(
                 ids.push(item.id);
             }
         }
+        tally.add(items.len() as u64);
     }
     if nests_others {
         parents.push((ParentKind::Collection(kind), ids));
@@ -256,7 +267,13 @@ impl PagedOut<Article> for ArticlesOut {
 
 /// Reads a paged table into `out`, again from the start when its total changes on the way
 /// (see the module comment).
-async fn paged<T, F, Fut, O>(what: &str, fetch: F, out: &mut O, warnings: &mut Vec<String>) -> Result<(), BackupError>
+async fn paged<T, F, Fut, O>(
+    what: &str,
+    fetch: F,
+    out: &mut O,
+    warnings: &mut Vec<String>,
+    tally: &mut Tally<'_>,
+) -> Result<(), BackupError>
 where
     T: Sync,
     F: Fn(PageRequest) -> Fut,
@@ -280,6 +297,7 @@ where
                 }
             }
             out.rows(&p.items).await?;
+            tally.add(p.items.len() as u64);
             if p.items.is_empty() || u64::from(page) >= p.pages {
                 break;
             }

@@ -34,6 +34,12 @@ pub enum BackupError {
     /// Writing the restored data failed part-way.
     #[error("restore of backup {id} failed: {reason}")]
     Restore { id: String, reason: String },
+    /// `--with-media` where media live in a bucket, which keeps them itself.
+    #[error(
+        "--with-media copies media files from the disk object store (DATA_DIR/objects) only; here they live in a \
+         bucket (S3), which keeps them itself: back up without --with-media"
+    )]
+    MediaNotOnDisk,
     #[error("invalid backup settings: {0}")]
     Settings(String),
 }

@@ -1,5 +1,6 @@
 //! Backups of a Folio site: a logical, backend-independent archive (one NDJSON file per table
-//! and a manifest, in a zstd-compressed tar, optionally encrypted to an ECIES public key),
+//! and a manifest, with the media bytes when asked and the media live on disk, in a
+//! zstd-compressed tar, optionally encrypted to an ECIES public key),
 //! written locally, uploaded to the object store and confirmed there, listed, verified by
 //! restoring it into a scratch database, restored into any backend, and pruned.
 //!
@@ -14,11 +15,14 @@
 mod archive;
 mod backups;
 mod catalog;
+mod create;
 mod dump;
 mod encryption;
 mod error;
 mod load;
 mod manifest;
+mod media_files;
+mod progress;
 mod records;
 mod remote;
 mod repositories;
@@ -27,11 +31,14 @@ mod retention;
 mod settings;
 mod verify;
 
-pub use backups::{BackupReport, Backups, PruneReport};
+pub use backups::{Backups, PruneReport};
 pub use catalog::{BackupEntry, BackupId, BackupInfo, BackupRef, Verification};
+pub use create::{BackupReport, CreateOptions};
 pub use error::BackupError;
-pub use load::ObjectsCheck;
-pub use manifest::{FileEntry, Manifest, FORMAT, FORMAT_VERSION};
+pub use load::{MediaWritten, ObjectsCheck};
+pub use manifest::{FileEntry, IncludedMedia, Manifest, FORMAT, FORMAT_VERSION};
+pub use media_files::MediaStoreKind;
+pub use progress::{NoProgress, Phase, Progress, Unit};
 pub use repositories::{Counts, Repositories};
 pub use restore::{RestoreOptions, RestoreReport, SafetyBackup};
 pub use retention::Retention;

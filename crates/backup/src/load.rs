@@ -1,12 +1,15 @@
-//! Writing an archive's rows into a database through its ports, and checking that the media
-//! objects it names are in the object store.
+//! Writing an archive's rows into a database through its ports, its media bytes (when it has
+//! them) into a media store, and checking that the media objects it names are in the store.
 //!
-//! A blocking thread reads the archive and hands lines over a bounded channel to the writer,
-//! so memory holds a few hundred rows whatever the archive's size.
+//! A blocking thread reads the archive and hands lines and chunks over a bounded channel to
+//! the writer, so memory holds a few hundred rows or chunks whatever the archive's size.
 
 use std::collections::HashMap;
+use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use bytes::Bytes;
 use folio_crypto::SecretKey;
 use folio_domain::content::articles::Article;
 use folio_domain::content::CollectionItem;
@@ -16,12 +19,16 @@ use folio_domain::users::User;
 use futures_util::future::join_all;
 use serde::de::DeserializeOwned;
 
-use crate::archive::{self, ReadError};
-use crate::manifest::Table;
+use crate::archive::{self, ReadError, Visitor};
+use crate::manifest::{Manifest, Table};
+use crate::media_files::{self, IncludedObject};
+use crate::progress::{NoProgress, Phase, Progress, Tally};
 use crate::records::{ArticleRecord, ItemRecord, MediaObjectRecord, MediaRecord, UserRecord};
 use crate::repositories::Repositories;
 
 const CHANNEL: usize = 512;
+/// Chunks of one media object on their way into the store.
+const OBJECT_CHANNEL: usize = 8;
 const HEADS_AT_ONCE: usize = 32;
 /// How many missing keys a report names.
 const SAMPLE: usize = 20;
@@ -42,43 +49,138 @@ pub struct ObjectsCheck {
 pub(crate) struct Loaded {
     pub rows: u64,
     pub objects: ObjectsCheck,
+    pub media: MediaWritten,
+}
+
+/// What a restore did with the media bytes an archive carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MediaWritten {
+    pub written: u64,
+    /// Already in the store with the same size and sha256.
+    pub skipped: u64,
 }
 
 #[derive(Debug)]
 pub(crate) enum LoadError {
     Read(ReadError),
-    /// A row could not be written (or was written at another position).
+    /// A row or an object could not be written (or was written at another position).
     Write(String),
 }
 
-/// Reads the (already checked) archive at `path`, writing its rows into `target` and checking
-/// its media objects against `objects`, each when given.
+/// What to do with an (already checked) archive.
+pub(crate) struct Load<'a> {
+    /// Where its rows go.
+    pub target: Option<&'a Repositories>,
+    /// Where the objects it names are looked up.
+    pub check_objects_in: Option<&'a dyn ObjectStore>,
+    /// Where its media bytes go, when it has any.
+    pub media_to: Option<Arc<dyn ObjectStore>>,
+    /// Reports [`Phase::Load`] and [`Phase::LoadMedia`].
+    pub progress: &'a dyn Progress,
+}
+
+/// What the reader thread hands the writer.
+enum Item {
+    Line(Table, Vec<u8>),
+    ObjectStart(IncludedObject),
+    Chunk(Vec<u8>),
+    ObjectEnd,
+}
+
+/// The reader thread's side of the channel.
+struct Sender {
+    tx: tokio::sync::mpsc::Sender<Item>,
+    rows: bool,
+    object_keys: bool,
+    objects: bool,
+}
+
+impl Sender {
+    fn send(&self, item: Item) -> Result<(), String> {
+        self.tx.blocking_send(item).map_err(|_| "the writer stopped".to_owned())
+    }
+}
+
+impl Visitor for Sender {
+    fn wants(&self, table: Table) -> bool {
+        if table == Table::MediaObjects {
+            self.object_keys
+        } else {
+            self.rows
+        }
+    }
+    fn line(&mut self, table: Table, line: &[u8]) -> Result<(), String> {
+        self.send(Item::Line(table, line.to_vec()))
+    }
+    fn wants_objects(&self) -> bool {
+        self.objects
+    }
+    fn object_start(&mut self, object: &IncludedObject) -> Result<(), String> {
+        self.send(Item::ObjectStart(object.clone()))
+    }
+    fn object_chunk(&mut self, chunk: Vec<u8>) -> Result<(), String> {
+        self.send(Item::Chunk(chunk))
+    }
+    fn object_end(&mut self) -> Result<(), String> {
+        self.send(Item::ObjectEnd)
+    }
+}
+
+/// Reads the (already checked) archive at `path`, whose manifest is `manifest`, doing what
+/// `load` says.
 pub(crate) async fn load(
     path: PathBuf,
     key: Option<SecretKey>,
-    target: Option<&Repositories>,
-    objects: Option<&dyn ObjectStore>,
+    manifest: &Manifest,
+    load: Load<'_>,
 ) -> Result<Loaded, LoadError> {
-    let writes = target.is_some();
-    let checks = objects.is_some();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Table, Vec<u8>)>(CHANNEL);
-    let reader = tokio::task::spawn_blocking(move || {
-        let want = |table: Table| if table == Table::MediaObjects { checks } else { writes };
-        archive::read(&path, key.as_ref(), want, |table, line| {
-            tx.blocking_send((table, line.to_vec())).map_err(|_| "the writer stopped".to_owned())
-        })
-    });
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(CHANNEL);
+    let mut sender = Sender {
+        tx,
+        rows: load.target.is_some(),
+        object_keys: load.check_objects_in.is_some(),
+        objects: load.media_to.is_some() && manifest.media.is_some(),
+    };
+    let reader = tokio::task::spawn_blocking(move || archive::read(&path, key.as_ref(), &mut sender, &NoProgress));
 
-    let mut writer =
-        Writer { target, objects, rows: HashMap::new(), pending_keys: Vec::new(), check: ObjectsCheck::default() };
+    let progress = load.progress;
+    progress.start(Phase::Load, Some(manifest.rows()));
+    let mut writer = Writer {
+        target: load.target,
+        objects: load.check_objects_in,
+        rows: HashMap::new(),
+        tally: Tally::new(progress),
+        pending_keys: Vec::new(),
+        check: ObjectsCheck::default(),
+        media: MediaWriter { store: load.media_to, current: None, done: MediaWritten::default() },
+    };
     let mut failure = None;
-    while let Some((table, line)) = rx.recv().await {
-        if let Err(e) = writer.write(table, &line).await {
+    let mut in_media = false;
+    while let Some(item) = rx.recv().await {
+        let written = match item {
+            Item::Line(table, line) => writer.write(table, &line).await,
+            Item::ObjectStart(object) => {
+                if !in_media {
+                    in_media = true;
+                    writer.tally.flush();
+                    progress.finish();
+                    progress.start(Phase::LoadMedia, manifest.media.as_ref().map(|m| m.objects));
+                }
+                writer.media.start(object).await
+            }
+            Item::Chunk(chunk) => writer.media.chunk(chunk).await,
+            Item::ObjectEnd => writer.media.end().await.map(|()| progress.advance(1)),
+        };
+        if let Err(e) = written {
             failure = Some(e);
             break;
         }
     }
     drop(rx);
+    writer.tally.flush();
+    progress.finish();
+    // An object cut short by a failed read: its stream ends in an error, and nothing is stored.
+    writer.media.abandon().await;
     let read = reader.await.map_err(|e| LoadError::Read(ReadError::Corrupt(format!("the reader failed: {e}"))))?;
     if let Some(e) = failure {
         return Err(LoadError::Write(e));
@@ -86,15 +188,87 @@ pub(crate) async fn load(
     read.map_err(LoadError::Read)?;
     writer.flush_keys().await;
     let rows = writer.rows.iter().filter(|(t, _)| **t != Table::MediaObjects).map(|(_, n)| n).sum();
-    Ok(Loaded { rows, objects: writer.check })
+    Ok(Loaded { rows, objects: writer.check, media: writer.media.done })
+}
+
+/// Media bytes on their way into the store, one object at a time.
+struct MediaWriter {
+    store: Option<Arc<dyn ObjectStore>>,
+    current: Option<Current>,
+    done: MediaWritten,
+}
+
+enum Current {
+    /// The store holds these very bytes already: the chunks are let go.
+    Skipping,
+    Writing {
+        tx: tokio::sync::mpsc::Sender<io::Result<Bytes>>,
+        put: tokio::task::JoinHandle<Result<(), String>>,
+    },
+}
+
+impl MediaWriter {
+    async fn start(&mut self, object: IncludedObject) -> Result<(), String> {
+        let store = self.store.clone().ok_or("media bytes arrived unasked")?;
+        let present = media_files::holds(store.as_ref(), &object)
+            .await
+            .map_err(|e| format!("looking media object {} up: {e}", object.key))?;
+        self.current = Some(if present {
+            Current::Skipping
+        } else {
+            let (tx, rx) = tokio::sync::mpsc::channel(OBJECT_CHANNEL);
+            Current::Writing { tx, put: tokio::spawn(media_files::put(store, object, rx)) }
+        });
+        Ok(())
+    }
+
+    async fn chunk(&mut self, chunk: Vec<u8>) -> Result<(), String> {
+        match &self.current {
+            Some(Current::Skipping) => Ok(()),
+            Some(Current::Writing { tx, .. }) => {
+                if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                    // The store stopped reading: its error says why.
+                    return self.end().await.and(Err("the media store stopped reading".to_owned()));
+                }
+                Ok(())
+            }
+            None => Err("media bytes outside an object".to_owned()),
+        }
+    }
+
+    async fn end(&mut self) -> Result<(), String> {
+        match self.current.take() {
+            Some(Current::Skipping) => {
+                self.done.skipped += 1;
+                Ok(())
+            }
+            Some(Current::Writing { tx, put }) => {
+                drop(tx);
+                put.await.map_err(|e| format!("storing a media object: {e}"))??;
+                self.done.written += 1;
+                Ok(())
+            }
+            None => Err("the end of an object that did not begin".to_owned()),
+        }
+    }
+
+    async fn abandon(&mut self) {
+        if let Some(Current::Writing { tx, put }) = self.current.take() {
+            let _ = tx.send(Err(io::Error::other("the archive could not be read to the end"))).await;
+            drop(tx);
+            let _ = put.await;
+        }
+    }
 }
 
 struct Writer<'a> {
     target: Option<&'a Repositories>,
     objects: Option<&'a dyn ObjectStore>,
     rows: HashMap<Table, u64>,
+    tally: Tally<'a>,
     pending_keys: Vec<MediaObjectRecord>,
     check: ObjectsCheck,
+    media: MediaWriter,
 }
 
 async fn write_row(repos: &Repositories, table: Table, line: &[u8]) -> Result<(), String> {
@@ -149,10 +323,11 @@ impl Writer<'_> {
             }
             return Ok(());
         }
-        match self.target {
-            Some(repos) => write_row(repos, table, line).await.map_err(at),
-            None => Ok(()),
+        if let Some(repos) = self.target {
+            write_row(repos, table, line).await.map_err(at)?;
         }
+        self.tally.add(1);
+        Ok(())
     }
     /// Looks the waiting keys up, a few at a time.
     async fn flush_keys(&mut self) {

@@ -7,8 +7,13 @@ use serde::{Deserialize, Serialize};
 
 /// The archive format's name, in every manifest.
 pub const FORMAT: &str = "folio-backup";
-/// Bumped whenever a record or the layout changes; a Folio refuses archives newer than it.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest archive format this Folio reads and writes. Bumped whenever a record or the
+/// layout changes; a Folio refuses archives newer than it. Version 2 added media bytes
+/// (`--with-media`); an archive without them is still written as version 1, which it is
+/// byte for byte, so that an older Folio restores it too.
+pub const FORMAT_VERSION: u32 = 2;
+/// The version of an archive without media bytes.
+pub(crate) const FORMAT_VERSION_WITHOUT_MEDIA: u32 = 1;
 /// The manifest's name in the archive; always the first entry.
 pub(crate) const MANIFEST: &str = "manifest.json";
 /// Larger manifests are refused as damaged.
@@ -91,8 +96,10 @@ pub struct Manifest {
     /// In archive order.
     pub files: Vec<FileEntry>,
     /// The file listing every object the media records name, with its sha256 where known.
-    /// Media bytes are not in the archive.
     pub media_objects: String,
+    /// The media bytes, when the backup carries them (`--with-media`, format version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<IncludedMedia>,
     /// What the backup noticed while reading (rows that changed under it, say).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -108,6 +115,24 @@ pub struct FileEntry {
     pub bytes: u64,
     /// Hex sha256 of the file's bytes.
     pub sha256: String,
+}
+
+/// Media bytes in the archive. After the tables come the listing, then one `media/<key>`
+/// entry per object it lists as included, in its order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncludedMedia {
+    /// `media-files.ndjson`: one line per object key the media records name, with the size,
+    /// sha256 and content type of the bytes included, or `"missing": true`.
+    pub listing: FileEntry,
+    /// Objects whose bytes are in the archive.
+    pub objects: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Keys the records name that the store did not have when the backup was made.
+    pub missing: u64,
+    /// The first few of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_sample: Vec<String>,
 }
 
 impl Manifest {
@@ -126,6 +151,9 @@ impl Manifest {
                 "archive format version {} is not supported by this Folio (it reads up to {FORMAT_VERSION})",
                 self.format_version
             ));
+        }
+        if self.media.is_some() && self.format_version == FORMAT_VERSION_WITHOUT_MEDIA {
+            return Err(format!("a version {} archive cannot hold media bytes", self.format_version));
         }
         for file in &self.files {
             if Table::by_file_name(&file.name).is_none() {

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use crate::backups::Backups;
 use crate::catalog::{BackupEntry, BackupId, BackupRef};
 use crate::error::BackupError;
-use crate::load::{load, LoadError};
+use crate::load::{load, Load, LoadError, MediaWritten};
+use crate::progress::{phase, Phase};
 use crate::repositories::{Counts, Repositories};
 use crate::verify::{differences, read_error};
 
@@ -44,6 +45,8 @@ pub struct RestoreReport {
     /// What the target held before (empty unless replaced).
     pub replaced: Counts,
     pub safety_backup: Option<SafetyBackup>,
+    /// The media objects written back, when the backup carries their bytes.
+    pub media: Option<MediaWritten>,
     /// Tables that read back otherwise than the backup has them (none, unless the target
     /// backend keeps less than the source did).
     pub differences: Vec<String>,
@@ -55,6 +58,9 @@ impl fmt::Display for RestoreReport {
         write!(f, "backup {} restored: {} rows in {:.1} s", self.id, self.rows, self.duration.as_secs_f64())?;
         if !self.replaced.is_empty() {
             write!(f, "; replaced {}", self.replaced)?;
+        }
+        if let Some(media) = &self.media {
+            write!(f, "; {} media objects written, {} already in the store", media.written, media.skipped)?;
         }
         if let Some(safety) = &self.safety_backup {
             match &safety.local {
@@ -77,7 +83,9 @@ impl Backups {
     /// and checked whole before anything is written, so a damaged one is refused with the
     /// target untouched. A target holding anything is refused unless `options.replace`; then
     /// (with `options.safety_backup`) it is backed up first and emptied. Items are inserted in
-    /// position order, each checked to land where it was.
+    /// position order, each checked to land where it was. A backup that carries media bytes
+    /// writes them back into the media store after the rows (objects already there with the
+    /// same size and sha256 are left be).
     #[tracing::instrument(skip_all)]
     pub async fn restore(
         &self,
@@ -116,19 +124,22 @@ impl Backups {
                 reason: format!("emptying the target failed: {e}"),
             })?;
         }
-        let loaded = load(path.to_owned(), self.settings.private_key.clone(), Some(target), None).await.map_err(
-            |e| match e {
-                LoadError::Read(e) => read_error(&entry.id, e),
-                LoadError::Write(reason) => BackupError::Restore {
-                    id: entry.id.to_string(),
-                    reason: format!(
-                        "{reason}; the database now holds part of the backup: restore again with --replace{}",
-                        safety_backup.as_ref().map(|s| format!(" (what it held is in {})", s.id)).unwrap_or_default()
-                    ),
-                },
+        let progress = self.progress.as_ref();
+        let media_to = manifest.media.is_some().then(|| self.media_store.clone());
+        let plan = Load { target: Some(target), check_objects_in: None, media_to, progress };
+        let key = self.settings.private_key.clone();
+        let loaded = load(path.to_owned(), key, &manifest, plan).await.map_err(|e| match e {
+            LoadError::Read(e) => read_error(&entry.id, e),
+            LoadError::Write(reason) => BackupError::Restore {
+                id: entry.id.to_string(),
+                reason: format!(
+                    "{reason}; the database now holds part of the backup: restore again with --replace{}",
+                    safety_backup.as_ref().map(|s| format!(" (what it held is in {})", s.id)).unwrap_or_default()
+                ),
             },
-        )?;
-        let reread = crate::dump::dump(target, None).await?;
+        })?;
+        let reread =
+            phase(progress, Phase::ReadBack, Some(loaded.rows), crate::dump::dump(target, None, progress)).await?;
         let differences = differences(&manifest, &reread);
         if !differences.is_empty() {
             tracing::warn!(backup = %entry.id, ?differences, "the restored database reads back otherwise");
@@ -139,6 +150,7 @@ impl Backups {
             rows: loaded.rows,
             replaced: held,
             safety_backup,
+            media: manifest.media.is_some().then_some(loaded.media),
             differences,
             duration: started.elapsed(),
         })

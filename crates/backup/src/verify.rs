@@ -14,8 +14,9 @@ use crate::backups::Backups;
 use crate::catalog::{archive_name, info_name, BackupEntry, BackupId, BackupInfo, BackupRef, Verification};
 use crate::dump::Dump;
 use crate::error::BackupError;
-use crate::load::{load, LoadError, ObjectsCheck};
-use crate::manifest::{FileEntry, Manifest};
+use crate::load::{load, Load, LoadError, ObjectsCheck};
+use crate::manifest::{FileEntry, IncludedMedia, Manifest};
+use crate::progress::{phase, Phase};
 use crate::remote;
 use crate::repositories::Repositories;
 
@@ -48,8 +49,11 @@ pub struct VerifyReport {
     /// Rows restored into the scratch database.
     pub rows: u64,
     pub files: Vec<FileEntry>,
-    /// The media objects the backup names, looked up in the media store.
+    /// The media objects the backup names, looked up in the media store (not when it carries
+    /// their bytes: see `media`).
     pub objects: ObjectsCheck,
+    /// The media bytes the backup carries, checked against its manifest.
+    pub media: Option<IncludedMedia>,
     pub duration: Duration,
 }
 
@@ -64,12 +68,23 @@ impl fmt::Display for VerifyReport {
             self.files.len(),
             self.rows
         )?;
-        write!(f, "; {} media objects checked", self.objects.checked)?;
-        if self.objects.missing > 0 {
-            write!(f, ", {} missing (e.g. {})", self.objects.missing, self.objects.sample.join(", "))?;
-        }
-        if self.objects.unchecked > 0 {
-            write!(f, ", {} could not be checked", self.objects.unchecked)?;
+        match &self.media {
+            Some(media) => {
+                write!(f, "; {} media objects ({} bytes) in the archive match it", media.objects, media.bytes)?;
+                if media.missing > 0 {
+                    let sample = media.missing_sample.join(", ");
+                    write!(f, ", {} were missing from the store when it was made (e.g. {sample})", media.missing)?;
+                }
+            }
+            None => {
+                write!(f, "; {} media objects checked", self.objects.checked)?;
+                if self.objects.missing > 0 {
+                    write!(f, ", {} missing (e.g. {})", self.objects.missing, self.objects.sample.join(", "))?;
+                }
+                if self.objects.unchecked > 0 {
+                    write!(f, ", {} could not be checked", self.objects.unchecked)?;
+                }
+            }
         }
         write!(f, " in {:.1} s", self.duration.as_secs_f64())
     }
@@ -124,15 +139,16 @@ impl Backups {
     ) -> Result<VerifyReport, BackupError> {
         let manifest = self.check(&entry.id, path).await?;
         let scratch = scratch.create().await?;
-        let loaded = load(
-            path.to_owned(),
-            self.settings.private_key.clone(),
-            Some(&scratch.repos),
-            Some(self.media_store.as_ref()),
-        )
-        .await
-        .map_err(|e| load_error(&entry.id, e))?;
-        let reread = crate::dump::dump(&scratch.repos, None).await?;
+        let progress = self.progress.as_ref();
+        // An archive that carries the media bytes needs no store to restore them from.
+        let check_objects_in = manifest.media.is_none().then_some(self.media_store.as_ref());
+        let plan = Load { target: Some(&scratch.repos), check_objects_in, media_to: None, progress };
+        let loaded = load(path.to_owned(), self.settings.private_key.clone(), &manifest, plan)
+            .await
+            .map_err(|e| load_error(&entry.id, e))?;
+        let reread =
+            phase(progress, Phase::ReadBack, Some(loaded.rows), crate::dump::dump(&scratch.repos, None, progress))
+                .await?;
         let differences = differences(&manifest, &reread);
         if !differences.is_empty() {
             return Err(BackupError::Corrupt {
@@ -148,6 +164,7 @@ impl Backups {
             rows: loaded.rows,
             files: manifest.files,
             objects: loaded.objects,
+            media: manifest.media,
             duration: started.elapsed(),
         })
     }
@@ -192,10 +209,12 @@ impl Backups {
 
     /// Reads the whole archive, checking it against its manifest, without writing anything.
     pub(crate) async fn check(&self, id: &BackupId, path: &Path) -> Result<Manifest, BackupError> {
-        let (path, key) = (path.to_owned(), self.settings.private_key.clone());
-        let read = tokio::task::spawn_blocking(move || archive::read(&path, key.as_ref(), |_| false, |_, _| Ok(())))
-            .await
-            .map_err(|e| BackupError::Io { context: "the archive reader".into(), source: std::io::Error::other(e) })?;
+        let (path, key, progress) = (path.to_owned(), self.settings.private_key.clone(), self.progress.clone());
+        let read = tokio::task::spawn_blocking(move || {
+            archive::read(&path, key.as_ref(), &mut archive::CheckOnly, progress.as_ref())
+        })
+        .await
+        .map_err(|e| BackupError::Io { context: "the archive reader".into(), source: std::io::Error::other(e) })?;
         read.map_err(|e| read_error(id, e))
     }
 

@@ -36,6 +36,9 @@ pub enum Command {
     },
     /// Database backups: create, list, verify, restore, prune.
     Backup {
+        /// No progress bars (they are drawn on stderr, and only when it is a terminal).
+        #[arg(long, short, global = true)]
+        quiet: bool,
         #[command(subcommand)]
         action: BackupAction,
     },
@@ -142,13 +145,24 @@ pub enum KeysAction {
 #[derive(Debug, Subcommand)]
 pub enum BackupAction {
     /// Back the database up: write locally, upload, confirm, then remove the local copy.
-    Create,
+    /// Media files are listed (key, size, sha256), not copied: they stay in the object store.
+    Create {
+        /// Also put the media files into the archive, each with its size and sha256 in the
+        /// manifest. Only with the disk object store (DATA_DIR/objects); with S3 the bucket
+        /// keeps them, and this is refused. A file the records name but the store lacks is
+        /// listed as missing, with a warning.
+        #[arg(long)]
+        with_media: bool,
+    },
     /// The backups in the store: id, time, size, rows, encrypted, verified.
     List,
     /// Check a backup (an id, or `latest`) against its manifest by restoring it into a
-    /// scratch SQLite database.
+    /// scratch SQLite database. Media files it carries are checked against the manifest;
+    /// those it only lists are looked up in the object store, and missing ones reported.
     Verify { which: String },
-    /// Restore a backup (an id, or `latest`) into the configured database.
+    /// Restore a backup (an id, or `latest`) into the configured database. Media files it
+    /// carries (--with-media) are written back into the configured object store, but for
+    /// those already there with the same size and sha256.
     Restore {
         which: String,
         /// Replace what the database holds (after a safety backup of it).

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use folio_backup::{BackupSettings, Backups, Repositories, Retention, Scratch, ScratchTarget};
+use folio_backup::{BackupSettings, Backups, MediaStoreKind, Repositories, Retention, Scratch, ScratchTarget};
 use folio_domain::locks::LockManager;
 use folio_domain::media::MediaRepository;
 use folio_domain::objects::ObjectStore;
@@ -14,6 +14,7 @@ use crate::settings::{DatabaseKind, Settings};
 
 /// Backups to the object store media live in.
 pub fn backups(settings: &Settings, objects: Arc<dyn ObjectStore>) -> anyhow::Result<Backups> {
+    let media_kind = if settings.objects.s3.is_some() { MediaStoreKind::Bucket } else { MediaStoreKind::Disk };
     let source = match settings.database.kind {
         DatabaseKind::Sqlite => "sqlite",
         DatabaseKind::Postgres => "postgres",
@@ -32,7 +33,7 @@ pub fn backups(settings: &Settings, objects: Arc<dyn ObjectStore>) -> anyhow::Re
         config.encrypt_to = Some(secrets.ecies_public_key);
     }
     config.private_key = Some(secrets.ecies_private_key.clone());
-    Backups::new(objects, config).context("backup settings")
+    Ok(Backups::new(objects.clone(), config).context("backup settings")?.with_media_store(objects, media_kind))
 }
 
 /// The jobs, on their schedules, taking `locks` so that one instance runs each.

@@ -33,8 +33,8 @@ fn main() -> ExitCode {
         Command::Seed { demo } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::users::seed(settings, demo)))
         }
-        Command::Backup { action } => {
-            with_settings(LogTarget::Stderr, |settings| run_async(commands::backup::run(settings, action)))
+        Command::Backup { action, quiet } => {
+            with_settings(LogTarget::Stderr, |settings| run_async(commands::backup::run(settings, action, quiet)))
         }
         Command::Jobs { action } => {
             with_settings(LogTarget::Stderr, |settings| run_async(commands::backup::jobs(settings, action)))

@@ -405,3 +405,23 @@ pub fn files_in(dir: &Path) -> Vec<String> {
 pub fn now() -> chrono::DateTime<Utc> {
     Utc::now()
 }
+
+/// The bytes [`put_media_files`] stores under `key`: `size` of them, unlike any other key's,
+/// with a marker (`MEDIA-BYTES`) that no record holds.
+pub fn media_bytes(key: &str, size: u64) -> Vec<u8> {
+    format!("MEDIA-BYTES {key}|").into_bytes().into_iter().cycle().take(size as usize).collect()
+}
+
+/// Stores [`media_bytes`] under every key the media records name (but those in `skip`).
+pub async fn put_media_files(store: &dyn ObjectStore, seeded: &Seeded, skip: &[&str]) {
+    for (key, size) in seeded.object_keys() {
+        if !skip.contains(&key.as_str()) {
+            write_object(store, &key, media_bytes(&key, size)).await;
+        }
+    }
+}
+
+/// A disk store of its own, under `dir`, whatever else is there.
+pub fn disk_store_at(dir: &Path) -> Arc<dyn ObjectStore> {
+    Arc::new(DiskObjectStore::new(dir.to_path_buf()).expect("disk store"))
+}

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::str::FromStr;
 
 use anyhow::{anyhow, bail};
-use folio_backup::{BackupRef, RestoreOptions};
+use folio_backup::{BackupRef, CreateOptions, RestoreOptions};
 use folio_jobs::Outcome;
 
 use crate::cli::{BackupAction, JobsAction};
@@ -12,9 +12,9 @@ use crate::jobs::SqliteScratch;
 use crate::settings::Settings;
 use crate::wiring::{self, Services};
 
-pub async fn run(settings: Settings, action: BackupAction) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, action: BackupAction, quiet: bool) -> anyhow::Result<()> {
     let services = wiring::build(&settings).await?;
-    let result = dispatch(&services, action).await;
+    let result = dispatch(&services, action, quiet).await;
     services.shutdown().await?;
     result
 }
@@ -23,10 +23,12 @@ fn which(raw: &str) -> anyhow::Result<BackupRef> {
     BackupRef::from_str(raw).map_err(|e| anyhow!("{e}"))
 }
 
-async fn dispatch(services: &Services, action: BackupAction) -> anyhow::Result<()> {
-    let backups = &services.backups;
+async fn dispatch(services: &Services, action: BackupAction, quiet: bool) -> anyhow::Result<()> {
+    let backups = &services.backups.clone().with_progress(crate::commands::progress_bars::for_stderr(quiet));
     match action {
-        BackupAction::Create => println!("{}", backups.create(&services.backup_repos).await?),
+        BackupAction::Create { with_media } => {
+            println!("{}", backups.create_with(&services.backup_repos, CreateOptions { with_media }).await?)
+        }
         BackupAction::List => {
             println!("{:<28} {:<20} {:>12} {:>10} {:<9} verified", "id", "time", "bytes", "rows", "encrypted");
             for entry in backups.list().await? {

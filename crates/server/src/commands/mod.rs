@@ -6,6 +6,7 @@ pub mod demo;
 pub mod import;
 pub mod keys;
 pub mod migrate;
+pub mod progress_bars;
 pub mod serve;
 pub mod starting;
 pub mod users;

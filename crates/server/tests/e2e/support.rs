@@ -15,7 +15,11 @@ pub fn config_dir() -> PathBuf {
 
 /// A `folio` command with a clean environment pointing at `data_dir`.
 pub fn folio(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
+    with_clean_env(Command::new(BIN), data_dir)
+}
+
+/// `cmd` (`folio`, or something that runs it) with the environment [`folio`] gives it.
+pub fn with_clean_env(mut cmd: Command, data_dir: &Path) -> Command {
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("APP_ENV", "test")
