@@ -166,7 +166,8 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Services> {
         // Several instances share this Redis: each leases a node id of its own.
         Some(_) => {
             let (ids, lease) =
-                lease_node(locks.clone(), NODE_LEASE, |w, p| folio_id::build_generator(layout, epoch, w, p)).await?;
+                lease_node(locks.clone(), NODE_LEASE, move |w, p| folio_id::build_generator(layout, epoch, w, p))
+                    .await?;
             checks.push(Arc::new(lease.health()));
             (Arc::new(ids), Some((lease, locks.clone())))
         }
