@@ -65,7 +65,8 @@ pub enum ImportSource {
     /// an earlier run imported is left alone. Files are not copied; their media records point
     /// at the object keys they already have.
     Lynx {
-        /// The portfolio's MongoDB URI, e.g. mongodb://user:password@host/portfolio.
+        /// The portfolio's MongoDB URI, e.g. mongodb://user:password@host/portfolio; `-` reads
+        /// it from the first line of standard input (keeping its password out of `ps`).
         #[arg(long, value_name = "URI")]
         from: String,
         /// The database to read, when the URI names none (or another one).

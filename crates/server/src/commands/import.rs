@@ -19,6 +19,7 @@ const SOURCE_ATTEMPTS: u32 = 3;
 const SOURCE_RETRY_DELAY: Duration = Duration::from_millis(1000);
 
 pub async fn lynx(settings: Settings, from: String, database: Option<String>) -> anyhow::Result<()> {
+    let from = if from == "-" { uri_from_stdin()? } else { from };
     let masked = mask_uri(&from);
     let name =
         database.filter(|d| !d.trim().is_empty()).or_else(|| uri_database(&from).map(str::to_owned)).ok_or_else(
@@ -67,6 +68,18 @@ fn target_name(settings: &Settings) -> &'static str {
 
 /// Folio's own MongoDB collections (`articles`, `media`…) would mix with the portfolio's
 /// in one database: importing a database into itself is refused.
+/// `--from -`: the URI on the first line of standard input, so that its password stays out
+/// of the process list and the shell's history.
+fn uri_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the portfolio's URI from standard input")?;
+    let uri = line.trim();
+    if uri.is_empty() {
+        bail!("--from - reads the portfolio's MongoDB URI from standard input, and it was empty");
+    }
+    Ok(uri.to_owned())
+}
+
 fn refuse_same_database(settings: &Settings, from: &str, name: &str) -> anyhow::Result<()> {
     if !matches!(settings.database.kind, DatabaseKind::Mongo) {
         return Ok(());

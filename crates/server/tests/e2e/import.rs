@@ -71,12 +71,29 @@ struct Run {
 }
 
 async fn import(app: &TestApp, args: &[&str]) -> Run {
+    import_with_input(app, args, "").await
+}
+
+/// `folio import lynx ARGS…` with `input` on its standard input.
+async fn import_with_input(app: &TestApp, args: &[&str], input: &str) -> Run {
+    use std::io::Write;
     let mut all = vec!["import", "lynx"];
     all.extend_from_slice(args);
     let all: Vec<String> = all.into_iter().map(str::to_owned).collect();
-    let (dir, env) = (app.data_dir.path().to_path_buf(), app.env.clone());
+    let (dir, env, input) = (app.data_dir.path().to_path_buf(), app.env.clone(), input.to_owned());
     let output = tokio::task::spawn_blocking(move || {
-        folio(&dir).envs(env).args(&all).stdin(std::process::Stdio::null()).output().expect("run folio")
+        let mut child = folio(&dir)
+            .envs(env)
+            .args(&all)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run folio");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        child.wait_with_output().expect("folio output")
     })
     .await
     .expect("join");
@@ -400,9 +417,13 @@ async fn the_same_import_works_on_a_mongodb_backed_folio() {
     assert_reasons(&first);
     let (albums, article) = assert_served(&app, &editor).await;
     let before = counts(&app, &editor).await;
-    let second = import(&app, &["--from", source.uri()]).await;
+    // The URI on standard input, where `ps` does not show it.
+    let second = import_with_input(&app, &["--from", "-"], &format!("{}\n", source.uri())).await;
     assert_lines(&second, &SECOND_RUN);
     assert_eq!(counts(&app, &editor).await, before, "a second run changes nothing");
+    let empty = import_with_input(&app, &["--from", "-"], "").await;
+    assert_eq!(empty.code, Some(1), "{}", empty.stderr);
+    assert!(empty.stderr.contains("standard input"), "{}", empty.stderr);
 
     // Media records hold the old keys; old ids resolve.
     let media: Vec<Document> = target
