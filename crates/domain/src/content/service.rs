@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use folio_id::{IdGenerator, Snowflake};
 use serde_json::{Map, Value};
 
@@ -50,11 +51,18 @@ impl CollectionService {
     /// Creates an item at the end of its collection (of its parent's, for nested kinds)
     /// from a body of its kind's fields plus an optional `visible` (default `true`) and, for
     /// nested kinds, a `parent_id`.
+    pub async fn create(&self, kind: CollectionKind, body: Map<String, Value>) -> Result<CollectionItem, DomainError> {
+        self.create_made_at(kind, body, clock::now()).await
+    }
+
+    /// Creates as [`CollectionService::create`] does, recording `made` (never later than now)
+    /// as when the item was created: an import keeps the time its source made it.
     #[tracing::instrument(skip(self, body), fields(kind = %kind))]
-    pub async fn create(
+    pub async fn create_made_at(
         &self,
         kind: CollectionKind,
         mut body: Map<String, Value>,
+        made: DateTime<Utc>,
     ) -> Result<CollectionItem, DomainError> {
         let visible = take_visible(&mut body)?.unwrap_or(true);
         let parent = take_parent(kind, &mut body)?;
@@ -69,7 +77,7 @@ impl CollectionService {
             visible,
             fields,
             media: BTreeMap::new(),
-            created_at: now,
+            created_at: made.min(now),
             updated_at: now,
         };
         let item = match self.items.insert(&item).await {

@@ -34,6 +34,7 @@ impl Run<'_> {
                 }
             };
             let label = mapped.draft.label.clone();
+            mapped.draft.made = d.id_time();
             let (category, sub_categories) =
                 self.categories(&mapped.category, &mapped.sub_categories, &mut mapped.draft.notes).await?;
             let body = &mut mapped.draft.body;
@@ -144,7 +145,12 @@ impl Run<'_> {
         let base = draft.body.get("slug").and_then(Value::as_str).unwrap_or_default().to_owned();
         let (mut retried, mut suffix) = (false, 1);
         loop {
-            match self.targets().articles.create(draft.body.clone()).await {
+            let articles = &self.targets().articles;
+            let created = match draft.made {
+                Some(made) => articles.create_made_at(draft.body.clone(), made).await,
+                None => articles.create(draft.body.clone()).await,
+            };
+            match created {
                 Ok(created) => {
                     if suffix > 1 {
                         draft

@@ -265,6 +265,7 @@ impl Run<'_> {
                 continue;
             }
             let mut draft = profile(&mut d, &self.importer.pairs);
+            draft.made = d.id_time();
             let label = draft.label.clone();
             let existing = match self.targets().collections.singleton(CollectionKind::SiteProfile).await {
                 Ok(existing) => existing,
@@ -304,6 +305,7 @@ impl Run<'_> {
                 continue;
             }
             let mut draft = (spec.map)(&mut d, &self.importer.pairs);
+            draft.made = d.id_time();
             let label = draft.label.clone();
             if let Err(reason) = self.place(spec, &old_id, &listed, &mut draft).await? {
                 report.skip(&old_id, label, reason);
@@ -390,7 +392,12 @@ impl Run<'_> {
     ) -> Step<Result<CollectionItem, String>> {
         let mut retried = false;
         loop {
-            match self.targets().collections.create(kind, draft.body.clone()).await {
+            let collections = &self.targets().collections;
+            let created = match draft.made {
+                Some(made) => collections.create_made_at(kind, draft.body.clone(), made).await,
+                None => collections.create(kind, draft.body.clone()).await,
+            };
+            match created {
                 Ok(item) => return Ok(Ok(item)),
                 Err(DomainError::Invalid(errors)) if !retried => {
                     retried = true;

@@ -10,6 +10,7 @@ pub(crate) mod profile;
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use folio_domain::values::Languages;
 use serde_json::{Map, Value};
 
@@ -84,6 +85,8 @@ pub(crate) struct Draft {
     /// What the mapping changed or left out, one sentence each.
     pub(crate) notes: Vec<String>,
     pub(crate) label: Option<String>,
+    /// When the source made the document (its ObjectId's time), kept as `created_at`.
+    pub(crate) made: Option<DateTime<Utc>>,
 }
 
 impl Draft {

@@ -232,6 +232,11 @@ async fn assert_served(app: &TestApp, editor: &reqwest::Client) -> (Value, Value
     assert_eq!(albums[1]["spotify"], "https://open.spotify.com/album/2");
     assert_eq!(albums[1]["media"]["image"]["content_type"], "image/jpeg", "the legacy file, by its location");
     assert_eq!(albums[2]["media"], json!({}), "a dangling image is left out");
+    // Created when the source made them: the fixture's ObjectIds start 0x60000000.
+    for album in albums.as_array().expect("albums") {
+        assert_eq!(album["created_at"], "2021-01-14T08:25:36Z", "{album}");
+        assert_ne!(album["updated_at"], album["created_at"], "updated by the import");
+    }
 
     let gallery = get_json(public, app.url("/api/v1/gallery-images")).await;
     assert_eq!(gallery[0]["title"], json!({"es": "Página", "en": "Page"}));
@@ -291,6 +296,7 @@ async fn assert_served(app: &TestApp, editor: &reqwest::Client) -> (Value, Value
     assert_eq!(article["title"], json!({"es": "Hola mundo", "en": "Hello world"}));
     assert_eq!(article["intro"], json!({"es": "Introducción", "en": "Introduction"}));
     assert_eq!(article["published_at"], "2021-01-02T10:00:00Z", "create_at");
+    assert_eq!(article["created_at"], "2021-01-14T08:25:36Z", "the ObjectId's time");
     assert_eq!(article["tags"], json!(["rust", "web"]));
     assert_eq!(article["category"]["title"]["en"], "Technology");
     assert_eq!(article["sub_categories"][0]["title"]["es"], "Rust");

@@ -68,9 +68,15 @@ impl ArticleService {
     /// `published_at` (default now).
     #[tracing::instrument(skip(self, body))]
     pub async fn create(&self, body: Map<String, Value>) -> Result<Article, DomainError> {
+        self.create_made_at(body, clock::now()).await
+    }
+
+    /// Creates as [`ArticleService::create`] does, recording `made` (never later than now) as
+    /// when the article was created: an import keeps the time its source made it.
+    pub async fn create_made_at(&self, body: Map<String, Value>, made: DateTime<Utc>) -> Result<Article, DomainError> {
         let now = clock::now();
         let id = ItemId(self.collections.new_id()?);
-        let article = self.build(id, body, now, now).await?;
+        let article = self.build(id, body, made.min(now), now).await?;
         self.articles.insert(&article).await?;
         tracing::info!(article_id = %article.id, slug = %article.slug, "article created");
         Ok(article)
