@@ -22,6 +22,10 @@ pub trait CollectionRepository: Send + Sync + std::fmt::Debug {
         parent: Option<ItemId>,
         include_hidden: bool,
     ) -> Result<Vec<CollectionItem>, DomainError>;
+    /// Whether visitors see what `kind` nests in `parent`: the parent (an item of `kind`'s
+    /// parent kind, or an article) exists and is visible. One lookup, for reading one nested
+    /// item; `list` applies the same rule to many.
+    async fn parent_shown(&self, kind: CollectionKind, parent: ItemId) -> Result<bool, DomainError>;
     /// Replaces `fields`, `visible`, `media` and `updated_at` (never the position or the
     /// parent); `NotFound` when missing.
     async fn update(&self, item: &CollectionItem) -> Result<(), DomainError>;

@@ -100,16 +100,11 @@ impl CollectionService {
     ) -> Result<CollectionItem, DomainError> {
         match self.items.get(kind, id).await? {
             Some(item) if include_hidden => Ok(item),
-            Some(item) if item.visible && item.parent.is_none() => Ok(item),
-            // The repository's public list knows whether the parent is shown.
-            Some(item) if item.visible => {
-                let shown = self.items.list(kind, item.parent, false).await?.iter().any(|i| i.id == id);
-                if shown {
-                    Ok(item)
-                } else {
-                    Err(DomainError::NotFound { entity: ENTITY })
-                }
-            }
+            Some(item) if item.visible => match item.parent {
+                None => Ok(item),
+                Some(parent) if self.items.parent_shown(kind, parent).await? => Ok(item),
+                Some(_) => Err(DomainError::NotFound { entity: ENTITY }),
+            },
             _ => Err(DomainError::NotFound { entity: ENTITY }),
         }
     }

@@ -261,12 +261,25 @@ pub async fn items_nested_in_hidden_parents_are_hidden(repos: ContentRepositorie
     let part = items.insert(&child_of(CollectionKind::ArticleSections, article.id, "part")).await.expect("insert");
     assert_eq!(items.list(CollectionKind::CvSubsections, None, false).await.expect("list"), vec![sub.clone()]);
     assert_eq!(items.list(CollectionKind::ArticleSections, None, false).await.expect("list"), vec![part.clone()]);
+    let shown = |kind, parent| {
+        let items = items.clone();
+        async move { items.parent_shown(kind, parent).await.expect("parent_shown") }
+    };
+    assert!(shown(CollectionKind::CvSubsections, section.id).await);
+    assert!(shown(CollectionKind::ArticleSections, article.id).await);
+    assert!(!shown(CollectionKind::ArticleSections, section.id).await, "a section's parent is an article");
+    assert!(!shown(CollectionKind::CvSubsections, article.id).await, "a sub-section's parent is a CV section");
+    assert!(!shown(CollectionKind::CvSubsections, sub.id).await, "nor a sub-section");
+    assert!(!shown(CollectionKind::CvSubsections, ItemId(folio_id::Snowflake::from_u64(7))).await, "missing");
+    assert!(!shown(CollectionKind::CvSections, section.id).await, "CV sections nest in nothing");
     section.visible = false;
     items.update(&section).await.expect("update");
     article.visible = false;
     articles.update(&article).await.expect("update");
     assert_eq!(items.list(CollectionKind::CvSubsections, None, false).await.expect("list"), vec![]);
     assert_eq!(items.list(CollectionKind::ArticleSections, Some(article.id), false).await.expect("list"), vec![]);
+    assert!(!shown(CollectionKind::CvSubsections, section.id).await, "hidden");
+    assert!(!shown(CollectionKind::ArticleSections, article.id).await, "hidden");
     assert_eq!(items.list(CollectionKind::CvSubsections, None, true).await.expect("list"), vec![sub]);
     assert_eq!(items.list(CollectionKind::ArticleSections, None, true).await.expect("list"), vec![part]);
 }

@@ -105,6 +105,16 @@ async fn an_article_is_served_with_its_category_sections_and_media_in_one_respon
     assert_eq!(titles, vec![&json!({"en": "One"}), &json!({"en": "Two"})]);
     assert_eq!(json_of(app.get("/api/v1/articles/no-such-post").await, 404).await["status"], 404);
 
+    // A visible section is public while its article is, and not found once the article is hidden.
+    let first_path = format!("/api/v1/article-sections/{}", first["id"].as_str().expect("id"));
+    assert_eq!(app.get(&first_path).await.status(), 200);
+    let hide = editor.patch(app.url(&format!("/api/v1/articles/{id}"))).json(&json!({"visible": false})).send();
+    json_of(hide.await.expect("patch"), 200).await;
+    assert_eq!(app.get(&first_path).await.status(), 404, "its article is hidden");
+    let show = editor.patch(app.url(&format!("/api/v1/articles/{id}"))).json(&json!({"visible": true})).send();
+    json_of(show.await.expect("patch"), 200).await;
+    assert_eq!(app.get(&first_path).await.status(), 200);
+
     // Deleting the article deletes its sections and the media only they held.
     let response = editor.delete(app.url(&format!("/api/v1/articles/{id}"))).send().await.expect("delete");
     assert_eq!(response.status(), 204);

@@ -254,6 +254,20 @@ impl CollectionRepository for MongoCollectionRepository {
         found.into_iter().map(CollectionItem::try_from).collect()
     }
 
+    async fn parent_shown(&self, kind: CollectionKind, parent: ItemId) -> Result<bool, DomainError> {
+        let filter = match kind.parent() {
+            None => return Ok(false),
+            Some(ParentKind::Collection(parent_kind)) => by_id(parent_kind, parent),
+            Some(ParentKind::Article) => doc! { "_id": to_db_id(parent.0) },
+        };
+        let filter = doc! { "$and": [filter, { "visible": true }] };
+        let count = match kind.parent() {
+            Some(ParentKind::Article) => self.shared.articles.count_documents(filter).await,
+            _ => self.shared.items.count_documents(filter).await,
+        };
+        Ok(count.map_err(db_err)? > 0)
+    }
+
     async fn update(&self, item: &CollectionItem) -> Result<(), DomainError> {
         let (media, media_ids) = media_to_db(&item.media);
         let media =

@@ -230,6 +230,19 @@ impl CollectionRepository for SqlCollectionRepository {
         rows.into_iter().map(from_model).collect()
     }
 
+    async fn parent_shown(&self, kind: CollectionKind, parent: ItemId) -> Result<bool, DomainError> {
+        let db = &self.writer.db;
+        let id = to_db_id(parent.0);
+        let visible = match kind.parent() {
+            None => return Ok(false),
+            Some(ParentKind::Collection(parent_kind)) => find(db, parent_kind, parent).await?.map(|row| row.visible),
+            Some(ParentKind::Article) => {
+                articles::Entity::find_by_id(id).one(db).await.map_err(db_err)?.map(|row| row.visible)
+            }
+        };
+        Ok(visible == Some(true))
+    }
+
     async fn update(&self, item: &CollectionItem) -> Result<(), DomainError> {
         let result = Entity::update_many()
             .col_expr(Column::Visible, Expr::value(item.visible))
