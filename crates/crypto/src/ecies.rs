@@ -445,7 +445,7 @@ pub fn decrypt(sk: &SecretKey, ct: &[u8]) -> Result<Vec<u8>, CryptoError> {
 /// digits, without revealing which character was wrong.
 fn check_hex(s: &str) -> Result<&str, CryptoError> {
     let s = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
-    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(CryptoError::InvalidHex);
     }
     Ok(s)

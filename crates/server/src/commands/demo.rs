@@ -88,7 +88,7 @@ fn wav(seconds: u32) -> Vec<u8> {
     out.extend_from_slice(&samples.to_le_bytes());
     for i in 0..samples {
         let period = 8 + i / rate; // the pitch falls each second
-        out.push(if (i / period) % 2 == 0 { 160 } else { 96 });
+        out.push(if (i / period).is_multiple_of(2) { 160 } else { 96 });
     }
     out
 }
