@@ -26,10 +26,12 @@ use crate::repositories::{all_articles, Repositories};
 
 const ATTEMPTS: u32 = 3;
 
-/// One table's NDJSON, hashed as it is written, to a file or (to check a restore) nowhere.
+/// One NDJSON file of the archive (a table's, or the media listing), hashed as it is written,
+/// to a file or (to check a restore) nowhere.
 #[derive(Debug)]
 pub(crate) struct TableWriter {
-    table: Table,
+    name: String,
+    entity: String,
     file: Option<(PathBuf, BufWriter<tokio::fs::File>)>,
     hasher: Sha256,
     rows: u64,
@@ -38,9 +40,14 @@ pub(crate) struct TableWriter {
 
 impl TableWriter {
     async fn create(dir: Option<&Path>, table: Table) -> Result<TableWriter, BackupError> {
+        TableWriter::named(dir, table.file_name(), table.entity()).await
+    }
+
+    /// A file named `name` in the archive, of `entity` in the manifest.
+    pub(crate) async fn named(dir: Option<&Path>, name: String, entity: String) -> Result<TableWriter, BackupError> {
         let file = match dir {
             Some(dir) => {
-                let path = dir.join(table.file_name().replace('/', "__"));
+                let path = dir.join(name.replace('/', "__"));
                 let file = tokio::fs::File::create(&path)
                     .await
                     .map_err(BackupError::io(format!("creating {}", path.display())))?;
@@ -48,10 +55,10 @@ impl TableWriter {
             }
             None => None,
         };
-        Ok(TableWriter { table, file, hasher: Sha256::new(), rows: 0, bytes: 0 })
+        Ok(TableWriter { name, entity, file, hasher: Sha256::new(), rows: 0, bytes: 0 })
     }
 
-    async fn row<T: Serialize>(&mut self, record: &T) -> Result<(), BackupError> {
+    pub(crate) async fn row<T: Serialize>(&mut self, record: &T) -> Result<(), BackupError> {
         let mut line = serde_json::to_vec(record)
             .map_err(|e| BackupError::Database(DomainError::Internal(format!("encoding a record: {e}"))))?;
         line.push(b'\n');
@@ -80,7 +87,7 @@ impl TableWriter {
         Ok(())
     }
 
-    async fn finish(self) -> Result<(FileEntry, Option<PathBuf>), BackupError> {
+    pub(crate) async fn finish(self) -> Result<(FileEntry, Option<PathBuf>), BackupError> {
         let path = match self.file {
             Some((path, mut out)) => {
                 out.flush().await.map_err(BackupError::io(format!("writing {}", path.display())))?;
@@ -90,8 +97,8 @@ impl TableWriter {
             None => None,
         };
         let entry = FileEntry {
-            name: self.table.file_name(),
-            entity: self.table.entity(),
+            name: self.name,
+            entity: self.entity,
             rows: self.rows,
             bytes: self.bytes,
             sha256: hex::encode(self.hasher.finalize()),

@@ -18,11 +18,12 @@ use folio_domain::DomainError;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
+use crate::dump::TableWriter;
 use crate::error::BackupError;
-use crate::manifest::{FileEntry, IncludedMedia};
+use crate::manifest::IncludedMedia;
 use crate::progress::{Phase, Progress};
 use crate::records::MediaObjectRecord;
 
@@ -109,11 +110,7 @@ pub(crate) async fn survey(
     let context = format!("reading {}", objects_listing.display());
     let file = tokio::fs::File::open(objects_listing).await.map_err(BackupError::io(context.clone()))?;
     let mut lines = BufReader::new(file).lines();
-    let listing_path = dir.join(LISTING);
-    let out = tokio::fs::File::create(&listing_path)
-        .await
-        .map_err(BackupError::io(format!("creating {}", listing_path.display())))?;
-    let mut listing = Listing { out: BufWriter::new(out), hasher: Sha256::new(), rows: 0, bytes: 0 };
+    let mut listing = TableWriter::named(Some(dir), LISTING.to_owned(), "media-files".to_owned()).await?;
     let mut seen = HashSet::new();
     let (mut objects, mut missing) = (Vec::new(), Vec::new());
     progress.start(Phase::HashMedia, Some(rows));
@@ -141,10 +138,11 @@ pub(crate) async fn survey(
                 MediaFileRecord { key: record.key, size: None, sha256: None, content_type: None, missing: true }
             }
         };
-        listing.row(&line, &listing_path).await?;
+        listing.row(&line).await?;
     }
     progress.finish();
-    let listing = listing.finish(&listing_path).await?;
+    let (listing, listing_path) = listing.finish().await?;
+    let listing_path = listing_path.ok_or_else(|| BackupError::Settings("the media listing was not written".into()))?;
     let media = IncludedMedia {
         listing,
         objects: objects.len() as u64,
@@ -153,39 +151,6 @@ pub(crate) async fn survey(
         missing_sample: missing.into_iter().take(SAMPLE).collect(),
     };
     Ok(Survey { media, listing_path, objects })
-}
-
-/// The listing being written, hashed as it goes.
-struct Listing {
-    out: BufWriter<tokio::fs::File>,
-    hasher: Sha256,
-    rows: u64,
-    bytes: u64,
-}
-
-impl Listing {
-    async fn row(&mut self, record: &MediaFileRecord, path: &Path) -> Result<(), BackupError> {
-        let mut line = serde_json::to_vec(record).map_err(|e| BackupError::Io {
-            context: "encoding the media listing".into(),
-            source: io::Error::other(e),
-        })?;
-        line.push(b'\n');
-        self.hasher.update(&line);
-        self.rows += 1;
-        self.bytes += line.len() as u64;
-        self.out.write_all(&line).await.map_err(BackupError::io(format!("writing {}", path.display())))
-    }
-
-    async fn finish(mut self, path: &Path) -> Result<FileEntry, BackupError> {
-        self.out.flush().await.map_err(BackupError::io(format!("writing {}", path.display())))?;
-        Ok(FileEntry {
-            name: LISTING.to_owned(),
-            entity: "media-files".to_owned(),
-            rows: self.rows,
-            bytes: self.bytes,
-            sha256: hex::encode(self.hasher.finalize()),
-        })
-    }
 }
 
 /// The object under `raw_key`, read whole and hashed; `None` when the store has none.

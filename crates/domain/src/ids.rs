@@ -3,8 +3,8 @@
 //! when a renewal has not succeeded for a whole lease, or finds the lease gone (Redis lost
 //! its data), the instance stops issuing IDs (and reports not ready) rather than risk making
 //! one another instance also makes, and keeps trying to lease a node again:
-//! - its own node, when free, at once: nobody else used it meanwhile, since nobody held it,
-//!   and its generator carries on from its last ID;
+//! - its own node, when free, at once: nobody holds it, so anyone who held it meanwhile gave
+//!   it back or lost it (and stopped), and its generator carries on from its last ID;
 //! - else any free node, after holding it for one whole lease without issuing IDs, so that an
 //!   instance that held that node before Redis lost its data has noticed and stopped.
 

@@ -255,15 +255,16 @@ impl CollectionRepository for MongoCollectionRepository {
     }
 
     async fn parent_shown(&self, kind: CollectionKind, parent: ItemId) -> Result<bool, DomainError> {
-        let filter = match kind.parent() {
-            None => return Ok(false),
-            Some(ParentKind::Collection(parent_kind)) => by_id(parent_kind, parent),
-            Some(ParentKind::Article) => doc! { "_id": to_db_id(parent.0) },
-        };
-        let filter = doc! { "$and": [filter, { "visible": true }] };
         let count = match kind.parent() {
-            Some(ParentKind::Article) => self.shared.articles.count_documents(filter).await,
-            _ => self.shared.items.count_documents(filter).await,
+            None => return Ok(false),
+            Some(ParentKind::Collection(parent_kind)) => {
+                let mut filter = by_id(parent_kind, parent);
+                filter.insert("visible", true);
+                self.shared.items.count_documents(filter).await
+            }
+            Some(ParentKind::Article) => {
+                self.shared.articles.count_documents(doc! { "_id": to_db_id(parent.0), "visible": true }).await
+            }
         };
         Ok(count.map_err(db_err)? > 0)
     }

@@ -232,12 +232,12 @@ impl CollectionRepository for SqlCollectionRepository {
 
     async fn parent_shown(&self, kind: CollectionKind, parent: ItemId) -> Result<bool, DomainError> {
         let db = &self.writer.db;
-        let id = to_db_id(parent.0);
         let visible = match kind.parent() {
             None => return Ok(false),
             Some(ParentKind::Collection(parent_kind)) => find(db, parent_kind, parent).await?.map(|row| row.visible),
             Some(ParentKind::Article) => {
-                articles::Entity::find_by_id(id).one(db).await.map_err(db_err)?.map(|row| row.visible)
+                let article = articles::Entity::find_by_id(to_db_id(parent.0)).one(db).await.map_err(db_err)?;
+                article.map(|row| row.visible)
             }
         };
         Ok(visible == Some(true))
